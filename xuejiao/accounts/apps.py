@@ -1,0 +1,14 @@
+from django.apps import AppConfig
+
+
+class AccountsConfig(AppConfig):
+    name = "xuejiao.accounts"
+    label = "accounts"
+
+    def ready(self):
+        from xuejiao.orgs.scope import register_grant_provider
+
+        from . import audit  # noqa: F401  (connects the login signals)
+        from .scope_grants import role_assignment_grants
+
+        register_grant_provider(role_assignment_grants)

@@ -1,0 +1,62 @@
+"""Writing the audit trail. Services call `record`; login signals are wired here."""
+
+from django.contrib.auth.signals import user_logged_in, user_logged_out, user_login_failed
+from django.dispatch import receiver
+
+from .client_ip import client_ip
+from .models import AuditAction, AuditEntry
+
+
+def record(
+    action: str,
+    *,
+    actor=None,
+    request=None,
+    organization=None,
+    obj=None,
+    summary: str = "",
+    changes: dict | None = None,
+    username: str = "",
+) -> AuditEntry:
+    if organization is None and obj is not None:
+        organization = getattr(obj, "organization", None)
+    if organization is None and actor is not None and getattr(actor, "is_authenticated", False):
+        organization = actor.home_organization
+    return AuditEntry.objects.create(
+        user=actor if actor is not None and getattr(actor, "is_authenticated", False) else None,
+        username=username or (actor.get_username() if actor is not None and actor.is_authenticated else ""),
+        action=action,
+        organization=organization,
+        org_path=organization.path if organization is not None else "",
+        object_type=obj._meta.model_name if obj is not None else "",
+        object_id=str(obj.pk) if obj is not None else "",
+        summary=summary[:300],
+        changes=changes or {},
+        ip_address=client_ip(request) if request is not None else None,
+        user_agent=request.META.get("HTTP_USER_AGENT", "")[:300] if request is not None else "",
+    )
+
+
+@receiver(user_logged_in)
+def _logged_in(sender, request, user, **kwargs):
+    record(AuditAction.LOGIN, actor=user, request=request)
+
+
+@receiver(user_logged_out)
+def _logged_out(sender, request, user, **kwargs):
+    if user is not None:
+        record(AuditAction.LOGOUT, actor=user, request=request)
+
+
+@receiver(user_login_failed)
+def _login_failed(sender, credentials, request=None, **kwargs):
+    from .models import User
+
+    username = (credentials or {}).get("username", "")[:150]
+    known = User.objects.filter(username=username).select_related("home_organization").first()
+    record(
+        AuditAction.LOGIN_FAILED,
+        request=request,
+        username=username,
+        organization=known.home_organization if known else None,
+    )

@@ -1,0 +1,169 @@
+"""Every write to users, roles and tokens: permission, transaction, audit record."""
+
+from django.contrib.auth.password_validation import validate_password
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from xuejiao.core.errors import PermissionDenied, ServiceError
+
+from . import audit
+from .models import ApiToken, AuditAction, RoleAssignment, User
+from .permissions import can_grant, manage_scope
+
+
+def create_user(
+    *, actor, username: str, display_name: str, home_organization, password: str, person=None, request=None
+) -> User:
+    if not manage_scope(actor).covers(home_organization):
+        raise PermissionDenied(_("You may only create users inside your own organisations."))
+    username = username.strip()
+    if User.objects.filter(username__iexact=username).exists():
+        raise ServiceError(_("The username “%(username)s” is already taken.") % {"username": username})
+    if person is not None and person.organization_id != home_organization.id:
+        raise ServiceError(_("The person must belong to the user's organisation."))
+    user = User(username=username, display_name=display_name, home_organization=home_organization, person=person)
+    validate_password(password, user)
+    with transaction.atomic():
+        user.set_password(password)
+        user.must_change_password = True
+        user.save()
+        audit.record(
+            AuditAction.CREATE,
+            actor=actor,
+            request=request,
+            obj=user,
+            organization=home_organization,
+            summary=_("Created user %(username)s") % {"username": username},
+        )
+    return user
+
+
+def grant_role(*, actor, user: User, role: str, organization, include_subtree: bool = True, request=None):
+    if not manage_scope(actor).covers_path(user.home_org_path):
+        raise PermissionDenied(_("This user is outside your scope."))
+    if not can_grant(actor, role, organization, include_subtree):
+        raise PermissionDenied(_("You may not grant this role on this organisation."))
+    if RoleAssignment.objects.filter(user=user, role=role, organization=organization).exists():
+        raise ServiceError(_("The user already holds this role on this organisation."))
+    with transaction.atomic():
+        assignment = RoleAssignment.objects.create(
+            user=user, role=role, organization=organization, include_subtree=include_subtree, granted_by=actor
+        )
+        audit.record(
+            AuditAction.GRANT,
+            actor=actor,
+            request=request,
+            obj=user,
+            organization=organization,
+            summary=_("Granted %(role)s on %(org)s to %(username)s")
+            % {"role": assignment.get_role_display(), "org": organization.name, "username": user.username},
+            changes={"role": role, "organization": organization.code, "include_subtree": include_subtree},
+        )
+    user.forget_assignments()
+    return assignment
+
+
+def revoke_role(*, actor, assignment: RoleAssignment, request=None) -> None:
+    if not can_grant(actor, assignment.role, assignment.organization, assignment.include_subtree):
+        raise PermissionDenied(_("You may not revoke this role."))
+    if assignment.user_id == actor.id:
+        raise ServiceError(_("You cannot revoke your own role."))
+    with transaction.atomic():
+        audit.record(
+            AuditAction.REVOKE,
+            actor=actor,
+            request=request,
+            obj=assignment.user,
+            organization=assignment.organization,
+            summary=_("Revoked %(role)s on %(org)s from %(username)s")
+            % {
+                "role": assignment.get_role_display(),
+                "org": assignment.organization.name,
+                "username": assignment.user.username,
+            },
+            changes={"role": assignment.role, "organization": assignment.organization.code},
+        )
+        assignment.delete()
+
+
+def set_active(*, actor, user: User, active: bool, request=None) -> None:
+    if not manage_scope(actor).covers_path(user.home_org_path) or user.top_rank > actor.top_rank:
+        raise PermissionDenied(_("You may not change this user."))
+    if user.id == actor.id:
+        raise ServiceError(_("You cannot deactivate yourself."))
+    with transaction.atomic():
+        user.is_active = active
+        user.save(update_fields=["is_active"])
+        audit.record(
+            AuditAction.UPDATE,
+            actor=actor,
+            request=request,
+            obj=user,
+            organization=user.home_organization,
+            changes={"is_active": active},
+        )
+
+
+def reset_password(*, actor, user: User, new_password: str, request=None) -> None:
+    """A manager sets a temporary password; the user must change it at the next login."""
+    if not manage_scope(actor).covers_path(user.home_org_path) or user.top_rank > actor.top_rank:
+        raise PermissionDenied(_("You may not change this user."))
+    validate_password(new_password, user)
+    with transaction.atomic():
+        user.set_password(new_password)
+        user.must_change_password = True
+        user.save(update_fields=["password", "must_change_password"])
+        audit.record(
+            AuditAction.PASSWORD_CHANGED,
+            actor=actor,
+            request=request,
+            obj=user,
+            organization=user.home_organization,
+            summary=_("Password reset by an administrator"),
+        )
+
+
+def change_own_password(*, user: User, new_password: str, request=None) -> None:
+    validate_password(new_password, user)
+    if user.check_password(new_password):
+        raise ServiceError(_("The new password must differ from the current one."))
+    with transaction.atomic():
+        user.set_password(new_password)
+        user.must_change_password = False
+        user.save(update_fields=["password", "must_change_password"])
+        audit.record(AuditAction.PASSWORD_CHANGED, actor=user, request=request, obj=user)
+
+
+def create_api_token(*, user: User, name: str, request=None) -> tuple[ApiToken, str]:
+    """Return the token record and the raw token, which is never stored and shown only now."""
+    name = name.strip()
+    if not name:
+        raise ServiceError(_("Give the token a name, such as the system that will use it."))
+    raw = ApiToken.new_raw_token()
+    with transaction.atomic():
+        token = ApiToken.objects.create(user=user, name=name[:100], token_hash=ApiToken.hash(raw), hint=raw[-4:])
+        audit.record(AuditAction.TOKEN_CREATED, actor=user, request=request, obj=token, summary=name[:100])
+    return token, raw
+
+
+def revoke_api_token(*, user: User, token: ApiToken, request=None) -> None:
+    if token.user_id != user.id:
+        raise PermissionDenied(_("This token is not yours."))
+    if token.revoked_at is not None:
+        return
+    with transaction.atomic():
+        token.revoked_at = timezone.now()
+        token.save(update_fields=["revoked_at"])
+        audit.record(AuditAction.TOKEN_REVOKED, actor=user, request=request, obj=token, summary=token.name)
+
+
+def record_export(*, actor, what: str, rows: int, organization=None, request=None) -> None:
+    audit.record(
+        AuditAction.EXPORT,
+        actor=actor,
+        request=request,
+        organization=organization,
+        summary=_("Exported %(what)s (%(rows)d rows)") % {"what": what, "rows": rows},
+        changes={"what": what, "rows": rows},
+    )

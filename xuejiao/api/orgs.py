@@ -1,0 +1,84 @@
+from django.db.models import Prefetch
+from ninja import Field, Query, Router, Schema
+
+from xuejiao.orgs.models import Organization, System
+from xuejiao.orgs.queries import search_organizations
+from xuejiao.orgs.scope import scope_for
+
+router = Router(tags=["organisations"])
+
+
+class OrgOut(Schema):
+    id: int
+    code: str
+    name: str
+    short_name: str
+    kind: str
+    category: str
+    depth: int
+    parent_id: int | None
+    child_count: int = Field(..., alias="numchild")
+    systems: list[str]
+    is_archived: bool
+
+    @staticmethod
+    def resolve_systems(obj):
+        return [system.code for system in obj.systems.all()]
+
+    @staticmethod
+    def resolve_parent_id(obj):
+        return getattr(obj, "parent_id_value", None)
+
+
+class OrgPage(Schema):
+    count: int
+    items: list[OrgOut]
+
+
+class OrgFilters(Schema):
+    parent: int | None = None
+    category: str | None = None
+    system: str | None = None
+    q: str | None = None
+    include_archived: bool = False
+    limit: int = Field(50, ge=1, le=200)
+    offset: int = Field(0, ge=0)
+
+
+def _with_parent_ids(orgs: list[Organization]) -> list[Organization]:
+    """Resolve every parent in one query (treebeard would run one per node)."""
+    parent_paths = {org.path[: -Organization.steplen] for org in orgs if org.depth > 1}
+    ids = dict(Organization.objects.filter(path__in=parent_paths).values_list("path", "id"))
+    for org in orgs:
+        org.parent_id_value = ids.get(org.path[: -Organization.steplen])
+    return orgs
+
+
+@router.get("", response=OrgPage, summary="Organisations in the caller's scope")
+def list_orgs(request, filters: Query[OrgFilters]):
+    scope = scope_for(request.auth)
+    queryset = scope.filter(Organization.objects.all())
+    if not filters.include_archived:
+        queryset = queryset.filter(is_archived=False)
+    if filters.parent is not None:
+        parent = scope.get_or_404(Organization.objects.all(), pk=filters.parent)
+        queryset = queryset.filter(depth=parent.depth + 1, path__gte=parent.path, path__lt=parent.path + "~")
+    if filters.category:
+        queryset = queryset.filter(category=filters.category)
+    if filters.system:
+        queryset = queryset.filter(systems__code=filters.system)
+    if filters.q:
+        queryset = search_organizations(queryset, filters.q)
+    count = queryset.count()
+    page = list(
+        queryset.order_by("path").prefetch_related(Prefetch("systems", queryset=System.objects.only("code")))[
+            filters.offset : filters.offset + filters.limit
+        ]
+    )
+    return {"count": count, "items": _with_parent_ids(page)}
+
+
+@router.get("/{org_id}", response=OrgOut, summary="One organisation (404 outside the caller's scope)")
+def get_org(request, org_id: int):
+    org = scope_for(request.auth).get_or_404(Organization.objects.prefetch_related("systems"), pk=org_id)
+    return _with_parent_ids([org])[0]

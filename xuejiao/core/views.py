@@ -1,0 +1,35 @@
+from django.contrib.auth.decorators import login_required
+from django.db import connection
+from django.http import HttpResponse
+from django.shortcuts import render
+
+from xuejiao.orgs.models import Organization, Person
+from xuejiao.orgs.scope import scope_for
+
+
+@login_required
+def home(request):
+    scope = scope_for(request.user)
+    # The top organisations of the user's scope, with how much lies below each.
+    roots = scope_roots(request.user)
+    context = {
+        "roots": roots,
+        "org_count": scope.filter(Organization.objects.filter(is_archived=False)).count(),
+        "person_count": scope.filter(Person.objects.all()).count(),
+    }
+    return render(request, "core/home.html", context)
+
+
+def scope_roots(user):
+    """The organisations at the top of the user's scope (the tree's roots for an admin)."""
+    scope = scope_for(user)
+    if scope.everything:
+        return list(Organization.get_root_nodes())
+    paths = [grant.path for grant in scope.grants]
+    return list(Organization.objects.filter(path__in=paths).order_by("path"))
+
+
+def healthz(request):
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT 1")
+    return HttpResponse("ok", content_type="text/plain")

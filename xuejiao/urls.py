@@ -1,0 +1,11 @@
+from django.urls import include, path
+
+from xuejiao.api.api import api
+
+urlpatterns = [
+    path("", include("xuejiao.core.urls")),
+    path("accounts/", include("xuejiao.accounts.urls")),
+    path("orgs/", include("xuejiao.orgs.urls")),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("api/v1/", api.urls),
+]
