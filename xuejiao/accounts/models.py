@@ -82,6 +82,8 @@ class RoleAssignment(models.Model):
     granted_by = models.ForeignKey(User, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
 
+    scope_path_field = "organization__path"
+
     class Meta:
         verbose_name = _("role assignment")
         verbose_name_plural = _("role assignments")

@@ -167,3 +167,28 @@ def record_export(*, actor, what: str, rows: int, organization=None, request=Non
         summary=_("Exported %(what)s (%(rows)d rows)") % {"what": what, "rows": rows},
         changes={"what": what, "rows": rows},
     )
+
+
+def create_user_with_role(
+    *, actor, username, display_name, home_organization, password, role=None, include_subtree=True, request=None
+) -> User:
+    """Create a user and, optionally, their first role, all or nothing."""
+    with transaction.atomic():
+        user = create_user(
+            actor=actor,
+            username=username,
+            display_name=display_name,
+            home_organization=home_organization,
+            password=password,
+            request=request,
+        )
+        if role:
+            grant_role(
+                actor=actor,
+                user=user,
+                role=role,
+                organization=home_organization,
+                include_subtree=include_subtree,
+                request=request,
+            )
+    return user

@@ -4,6 +4,8 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from xuejiao.accounts.permissions import can_manage_users
+from xuejiao.accounts.roles import RANK, Role
+from xuejiao.orgs.models import Organization
 
 # (url name, label, icon, who sees it)
 NAV_ITEMS = [
@@ -27,4 +29,17 @@ def navigation(request):
         url = reverse(url_name)
         active = request.path == url if url == "/" else request.path.startswith(url)
         items.append({"url": url, "label": label, "icon": icon, "active": active})
-    return {"nav_items": items}
+    return {"nav_items": items, "current_scope_label": scope_label(user)}
+
+
+def scope_label(user) -> str:
+    """The user's main role and where it applies, e.g. "二七区 · 活动办管理员"."""
+    if user.is_superuser:
+        return str(Role.ADMIN.label)
+    best = max(user.assignments(), key=lambda a: RANK[Role(a[0])], default=None)
+    if best is None:
+        return ""
+    role, path, _subtree = best
+    organization = Organization.objects.filter(path=path).only("name", "short_name").first()
+    name = organization.display_name if organization else ""
+    return f"{name} · {Role(role).label}"

@@ -1,6 +1,7 @@
 """The organisation tree, the systems that cut across it, and the people roster."""
 
 from django.db import models
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from treebeard.mp_tree import MP_Node
 
@@ -91,6 +92,9 @@ class Organization(MP_Node):
     @property
     def display_name(self) -> str:
         return self.short_name or self.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("orgs:detail", args=[self.pk])
 
 
 class Gender(models.TextChoices):

@@ -1,0 +1,161 @@
+"""The people roster: list with search and filters, export, create and edit."""
+
+import tempfile
+
+import xlsxwriter
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
+from django.http import FileResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from xuejiao.accounts.permissions import manage_scope, mask_phone
+from xuejiao.accounts.services import record_export
+from xuejiao.core.errors import ServiceError
+from xuejiao.core.pagination import paginate
+
+from . import services
+from .forms import PeopleFilterForm, PersonForm
+from .models import Gender, Person
+from .scope import PATH_END, scope_for
+from .views import managed_org_or_403, visible_ancestors, visible_org_or_404
+
+EXPORT_LIMIT = 200_000
+
+
+def _filtered_people(request):
+    """People in scope matching the filter form, and the organisation filtered on (if any)."""
+    form = PeopleFilterForm(request.GET or None)
+    queryset = scope_for(request.user).filter(Person.objects.all())
+    organization = None
+    if form.is_valid():
+        data = form.cleaned_data
+        if data["org"]:
+            organization = visible_org_or_404(request.user, data["org"])
+            queryset = queryset.filter(org_path__gte=organization.path, org_path__lt=organization.path + PATH_END)
+        if data["q"]:
+            queryset = queryset.filter(name__contains=data["q"].strip())
+        if data["party"] == "yes":
+            queryset = queryset.filter(is_party_member=True)
+        elif data["party"] == "no":
+            queryset = queryset.filter(is_party_member=False)
+    return form, organization, queryset.order_by("org_path", "sort_order", "id")
+
+
+def _show_phones(user, people):
+    managed = manage_scope(user)
+    for person in people:
+        person.shown_phone = person.phone if managed.covers_path(person.org_path) else mask_phone(person.phone)
+    return people
+
+
+@login_required
+def people(request):
+    form, organization, queryset = _filtered_people(request)
+    page = paginate(request, queryset.select_related("organization"))
+    _show_phones(request.user, page.object_list)
+    return render(
+        request, "orgs/people.html", {"form": form, "filter_org": organization, "page_obj": page}
+    )
+
+
+@login_required
+def export_people(request):
+    """The filtered roster as an Excel file, written in constant memory; phones masked as on screen."""
+    form, organization, queryset = _filtered_people(request)
+    managed = manage_scope(request.user)
+    gender_labels = dict(Gender.choices)
+    spool = tempfile.NamedTemporaryFile(suffix=".xlsx")
+    workbook = xlsxwriter.Workbook(spool.name, {"constant_memory": True})
+    sheet = workbook.add_worksheet(_("People"))
+    header = workbook.add_format({"bold": True, "bg_color": "#EEF2F7"})
+    columns = [_("Organisation code"), _("Organisation"), _("Name"), _("Gender"), _("Phone"), _("Party member"), _("Position")]
+    for col, title in enumerate(columns):
+        sheet.write(0, col, title, header)
+    sheet.set_column(0, 0, 14)
+    sheet.set_column(1, 1, 30)
+    sheet.set_column(2, 6, 12)
+    rows = 0
+    people = queryset.select_related("organization").only(
+        "name", "gender", "phone", "is_party_member", "position", "org_path", "organization__code", "organization__name"
+    )
+    for person in people[:EXPORT_LIMIT].iterator(chunk_size=5000):
+        rows += 1
+        phone = person.phone if managed.covers_path(person.org_path) else mask_phone(person.phone)
+        sheet.write_row(
+            rows,
+            0,
+            [
+                person.organization.code,
+                person.organization.name,
+                person.name,
+                str(gender_labels.get(person.gender, "")),
+                phone,
+                _("Yes") if person.is_party_member else _("No"),
+                person.position,
+            ],
+        )
+    workbook.close()
+    record_export(
+        actor=request.user, what="people", rows=rows, organization=organization, request=request
+    )
+    stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
+    spool.seek(0)
+    return FileResponse(
+        spool,
+        as_attachment=True,
+        filename=f"people-{stamp}.xlsx",
+        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    )
+
+
+def _managed_person_or_403(user, pk) -> Person:
+    person = scope_for(user).get_or_404(Person.objects.select_related("organization"), pk=pk)
+    if not manage_scope(user).covers_path(person.org_path):
+        raise DjangoPermissionDenied
+    return person
+
+
+@login_required
+def create_person(request, org_pk):
+    organization = managed_org_or_403(request.user, org_pk)
+    form = PersonForm(request.POST or None, initial={"is_party_member": True})
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.create_person(actor=request.user, organization=organization, request=request, **form.cleaned_data)
+        except ServiceError as error:
+            form.add_error(None, str(error))
+        else:
+            messages.success(request, _("Person added."))
+            return redirect(f"{organization.get_absolute_url()}?tab=people")
+    return render(
+        request,
+        "orgs/person_form.html",
+        {"form": form, "org": organization, "ancestors": visible_ancestors(request.user, organization)},
+    )
+
+
+@login_required
+def edit_person(request, pk):
+    person = _managed_person_or_403(request.user, pk)
+    form = PersonForm(request.POST or None, instance=Person.objects.get(pk=person.pk))
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.update_person(actor=request.user, person=person, request=request, **form.cleaned_data)
+        except ServiceError as error:
+            form.add_error(None, str(error))
+        else:
+            messages.success(request, _("Changes saved."))
+            return redirect(f"{person.organization.get_absolute_url()}?tab=people")
+    return render(
+        request,
+        "orgs/person_form.html",
+        {
+            "form": form,
+            "org": person.organization,
+            "person": person,
+            "ancestors": visible_ancestors(request.user, person.organization),
+        },
+    )
