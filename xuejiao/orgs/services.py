@@ -36,7 +36,9 @@ def create_organization(*, actor, parent: Organization, systems=(), request=None
         raise ServiceError(_("An archived organisation cannot receive new sub-units."))
     _check_code_free(fields["code"])
     with transaction.atomic():
-        organization = parent.add_child(**{name: fields[name] for name in ORG_FIELDS if name in fields})
+        organization = Organization.objects.add_child(
+            parent, {name: fields[name] for name in ORG_FIELDS if name in fields}
+        )
         organization.systems.set(systems)
         audit.record(
             AuditAction.CREATE,
@@ -90,7 +92,7 @@ def move_organization(*, actor, organization: Organization, new_parent: Organiza
     old_parent = organization.get_parent()
     with transaction.atomic():
         old_path = organization.path
-        organization.move(new_parent, pos="last-child")
+        Organization.objects.move(organization, new_parent, pos="last-child")
         organization.refresh_from_db()
         _rewrite_copied_paths(old_path, organization.path)
         audit.record(
