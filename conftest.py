@@ -9,6 +9,8 @@ from xuejiao.accounts.models import RoleAssignment, User
 from xuejiao.accounts.roles import Role
 from xuejiao.orgs.models import Category, Kind, Organization, Person, System
 
+pytest_plugins = ["xuejiao.core.tests.browser"]
+
 PASSWORD = "Persona#2021pass"
 
 
@@ -110,3 +112,4 @@ def client_for(personas):
         return client
 
     return make
+

@@ -1,0 +1,59 @@
+"""Helpers shared by the benchmark scripts: Django setup, timing, printing.
+
+Benchmarks print figures; they never pass or fail. Server time is measured in-process
+through Django's test client (URL routing, middleware, view, template, database), so it
+leaves out the network and the HTTP server but nothing of the application.
+"""
+
+import os
+import statistics
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "xuejiao.settings")
+
+
+def setup_django():
+    import django
+
+    django.setup()
+    from django.conf import settings
+
+    # The test client talks to "testserver"; benchmarks must not depend on ALLOWED_HOSTS.
+    if "testserver" not in settings.ALLOWED_HOSTS:
+        settings.ALLOWED_HOSTS.append("testserver")
+
+
+def database_label() -> str:
+    from django.db import connection
+
+    return f"{connection.vendor} ({connection.settings_dict['NAME']})"
+
+
+def timed(fn, repeat: int = 30, warmup: int = 3) -> dict:
+    """Call fn repeatedly; return median, p95 and min in milliseconds."""
+    for _ in range(warmup):
+        fn()
+    samples = []
+    for _ in range(repeat):
+        start = time.perf_counter()
+        fn()
+        samples.append((time.perf_counter() - start) * 1000)
+    samples.sort()
+    return {
+        "median": statistics.median(samples),
+        "p95": samples[min(len(samples) - 1, int(len(samples) * 0.95))],
+        "min": samples[0],
+    }
+
+
+def report(label: str, figures: dict, baseline: dict | None = None, budget_ms: float | None = None) -> None:
+    line = f"{label:<52} median {figures['median']:7.2f} ms   p95 {figures['p95']:7.2f} ms"
+    if baseline:
+        line += f"   {figures['median'] / baseline['median']:5.1f}× baseline"
+    if budget_ms is not None:
+        line += f"   (budget {budget_ms:g} ms: {'within' if figures['median'] <= budget_ms else 'OVER'})"
+    print(line, flush=True)
