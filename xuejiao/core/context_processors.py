@@ -22,13 +22,16 @@ def navigation(request):
     if user is None or not user.is_authenticated:
         return {}
     managers = can_manage_users(user)
-    items = []
-    for url_name, label, icon, who in NAV_ITEMS:
-        if who == "managers" and not managers:
-            continue
-        url = reverse(url_name)
-        active = request.path == url if url == "/" else request.path.startswith(url)
-        items.append({"url": url, "label": label, "icon": icon, "active": active})
+    items = [
+        {"url": reverse(url_name), "label": label, "icon": icon, "active": False}
+        for url_name, label, icon, who in NAV_ITEMS
+        if who != "managers" or managers
+    ]
+    # The item whose address is the longest prefix of this page's is the current one
+    # (/orgs/people/ is "People", not "Organisations").
+    matching = [item for item in items if request.path.startswith(item["url"])]
+    if matching:
+        max(matching, key=lambda item: len(item["url"]))["active"] = True
     return {"nav_items": items, "current_scope_label": scope_label(user)}
 
 
