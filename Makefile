@@ -102,9 +102,12 @@ fmt: $(PY_STAMP)
 	$(RUFF) format .
 	$(RUFF) check --fix .
 
-# Benchmarks print figures; they are never pass/fail tests (ARCHITECTURE.md).
+# Benchmarks print figures; they are never pass/fail tests (ARCHITECTURE.md). Every
+# bench/*.py with a `__main__` guard is a script, run in name order; the others (such as
+# bench/common.py) are shared helpers.
 bench: setup
-	@shopt -s nullglob; scripts=(bench/*.py); \
+	@shopt -s nullglob; scripts=(); \
+	for file in bench/*.py; do if grep -q '__name__ == "__main__"' "$$file"; then scripts+=("$$file"); fi; done; \
 	if [ $${#scripts[@]} -eq 0 ]; then echo "no bench/*.py scripts yet"; exit 0; fi; \
 	for script in "$${scripts[@]}"; do \
 		echo "== $$script"; \
