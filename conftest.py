@@ -112,4 +112,3 @@ def client_for(personas):
         return client
 
     return make
-

@@ -37,17 +37,30 @@ def main():
 
     scale_orgs = Organization.objects.filter(path__startswith=root.path).count()
     district = (
-        Organization.objects.filter(path__startswith=root.path, category=Category.DISTRICT).order_by("path").first()
+        Organization.objects.filter(path__startswith=root.path, category=Category.DISTRICT)
+        .order_by("path")
+        .first()
     )
-    street = Organization.objects.filter(path__startswith=district.path, depth=district.depth + 1).order_by("path").first()
+    street = (
+        Organization.objects.filter(path__startswith=district.path, depth=district.depth + 1)
+        .order_by("path")
+        .first()
+    )
 
     def persona(username, organization):
         user, created = User.objects.get_or_create(
             username=username,
-            defaults={"home_organization": organization, "must_change_password": False, "display_name": username},
+            defaults={
+                "home_organization": organization,
+                "must_change_password": False,
+                "display_name": username,
+            },
         )
         RoleAssignment.objects.get_or_create(
-            user=user, role=Role.CAMPAIGN_OFFICE, organization=organization, defaults={"include_subtree": True}
+            user=user,
+            role=Role.CAMPAIGN_OFFICE,
+            organization=organization,
+            defaults={"include_subtree": True},
         )
         return user
 
@@ -93,7 +106,10 @@ def main():
         print()
 
     over = [label for label, figures, budget in results if figures["median"] > budget]
-    print(f"{len(results) - len(over)} of {len(results)} cases within budget" + (f"; over: {over}" if over else ""))
+    print(
+        f"{len(results) - len(over)} of {len(results)} cases within budget"
+        + (f"; over: {over}" if over else "")
+    )
 
 
 if __name__ == "__main__":

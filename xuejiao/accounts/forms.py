@@ -9,7 +9,9 @@ from .roles import Role
 
 class LoginForm(AuthenticationForm):
     error_messages = {
-        "invalid_login": _("Wrong username or password. After 5 failed attempts the account is locked for 15 minutes."),
+        "invalid_login": _(
+            "Wrong username or password. After 5 failed attempts the account is locked for 15 minutes."
+        ),
         "inactive": _("This account has been deactivated."),
     }
 
@@ -39,7 +41,9 @@ class PasswordChangeForm(forms.Form):
 
 
 class TokenForm(forms.Form):
-    name = forms.CharField(label=_("Token name"), max_length=100, help_text=_("What will use it, e.g. the provincial platform."))
+    name = forms.CharField(
+        label=_("Token name"), max_length=100, help_text=_("What will use it, e.g. the provincial platform.")
+    )
 
 
 class UserCreateForm(forms.Form):
@@ -57,7 +61,9 @@ class UserCreateForm(forms.Form):
         help_text=_("The user must change it at the first login."),
     )
     role = forms.ChoiceField(label=_("First role"), required=False)
-    include_subtree = forms.BooleanField(label=_("The role covers the sub-units"), required=False, initial=True)
+    include_subtree = forms.BooleanField(
+        label=_("The role covers the sub-units"), required=False, initial=True
+    )
 
     def __init__(self, *args, roles=(), **kwargs):
         super().__init__(*args, **kwargs)
@@ -88,14 +94,20 @@ class UserFilterForm(forms.Form):
 
 class AuditFilterForm(forms.Form):
     user = forms.CharField(label=_("User"), required=False)
-    action = forms.ChoiceField(label=_("Action"), required=False, choices=[("", _("All"))] + list(AuditAction.choices))
+    action = forms.ChoiceField(
+        label=_("Action"), required=False, choices=[("", _("All"))] + list(AuditAction.choices)
+    )
     org = forms.IntegerField(required=False, widget=forms.HiddenInput)
     date_from = forms.DateField(
-        label=_("From"), required=False, widget=forms.DateInput(attrs={"type": "date"}),
+        label=_("From"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
         error_messages={"invalid": _("Enter a date such as 2021-03-02.")},
     )
     date_to = forms.DateField(
-        label=_("To"), required=False, widget=forms.DateInput(attrs={"type": "date"}),
+        label=_("To"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
         error_messages={"invalid": _("Enter a date such as 2021-03-02.")},
     )
 

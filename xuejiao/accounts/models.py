@@ -17,7 +17,12 @@ from .roles import RANK, Role
 
 class User(AbstractUser):
     person = models.OneToOneField(
-        Person, on_delete=models.SET_NULL, null=True, blank=True, related_name="user", verbose_name=_("person")
+        Person,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="user",
+        verbose_name=_("person"),
     )
     display_name = models.CharField(_("display name"), max_length=50, blank=True)
     must_change_password = models.BooleanField(_("must change password"), default=True)
@@ -76,7 +81,10 @@ class RoleAssignment(models.Model):
     user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="role_assignments")
     role = models.CharField(_("role"), max_length=32, choices=Role.choices)
     organization = models.ForeignKey(
-        Organization, on_delete=models.PROTECT, related_name="role_assignments", verbose_name=_("organisation")
+        Organization,
+        on_delete=models.PROTECT,
+        related_name="role_assignments",
+        verbose_name=_("organisation"),
     )
     include_subtree = models.BooleanField(_("covers the subtree"), default=True)
     granted_by = models.ForeignKey(User, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
@@ -112,6 +120,9 @@ class ApiToken(models.Model):
         ordering = ["-created_at"]
         verbose_name = _("API token")
         verbose_name_plural = _("API tokens")
+
+    def __str__(self) -> str:
+        return f"{self.name} (…{self.hint})"
 
     @staticmethod
     def hash(raw: str) -> str:
@@ -168,3 +179,6 @@ class AuditEntry(models.Model):
         verbose_name = _("audit entry")
         verbose_name_plural = _("audit entries")
         indexes = [models.Index(fields=["action", "created_at"], name="audit_action_time")]
+
+    def __str__(self) -> str:
+        return f"{self.created_at:%Y-%m-%d %H:%M} {self.username} {self.action}"

@@ -15,7 +15,9 @@ def can_manage_users(user) -> bool:
 
 
 def grantable_roles(user) -> list[Role]:
-    return [role for role in Role if RANK[role] <= user.top_rank and (role != Role.ADMIN or user.top_rank >= 100)]
+    return [
+        role for role in Role if RANK[role] <= user.top_rank and (role != Role.ADMIN or user.top_rank >= 100)
+    ]
 
 
 def can_grant(user, role: str, organization, include_subtree: bool) -> bool:

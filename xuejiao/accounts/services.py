@@ -22,7 +22,9 @@ def create_user(
         raise ServiceError(_("The username “%(username)s” is already taken.") % {"username": username})
     if person is not None and person.organization_id != home_organization.id:
         raise ServiceError(_("The person must belong to the user's organisation."))
-    user = User(username=username, display_name=display_name, home_organization=home_organization, person=person)
+    user = User(
+        username=username, display_name=display_name, home_organization=home_organization, person=person
+    )
     validate_password(password, user)
     with transaction.atomic():
         user.set_password(password)
@@ -142,7 +144,9 @@ def create_api_token(*, user: User, name: str, request=None) -> tuple[ApiToken, 
         raise ServiceError(_("Give the token a name, such as the system that will use it."))
     raw = ApiToken.new_raw_token()
     with transaction.atomic():
-        token = ApiToken.objects.create(user=user, name=name[:100], token_hash=ApiToken.hash(raw), hint=raw[-4:])
+        token = ApiToken.objects.create(
+            user=user, name=name[:100], token_hash=ApiToken.hash(raw), hint=raw[-4:]
+        )
         audit.record(AuditAction.TOKEN_CREATED, actor=user, request=request, obj=token, summary=name[:100])
     return token, raw
 
@@ -170,7 +174,15 @@ def record_export(*, actor, what: str, rows: int, organization=None, request=Non
 
 
 def create_user_with_role(
-    *, actor, username, display_name, home_organization, password, role=None, include_subtree=True, request=None
+    *,
+    actor,
+    username,
+    display_name,
+    home_organization,
+    password,
+    role=None,
+    include_subtree=True,
+    request=None,
 ) -> User:
     """Create a user and, optionally, their first role, all or nothing."""
     with transaction.atomic():

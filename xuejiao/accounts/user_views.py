@@ -48,7 +48,9 @@ def users(request):
     if form.is_valid():
         data = form.cleaned_data
         if data["q"]:
-            queryset = queryset.filter(Q(username__icontains=data["q"]) | Q(display_name__icontains=data["q"]))
+            queryset = queryset.filter(
+                Q(username__icontains=data["q"]) | Q(display_name__icontains=data["q"])
+            )
         if data["role"]:
             queryset = queryset.filter(role_assignments__role=data["role"]).distinct()
         if data["org"]:
@@ -116,7 +118,9 @@ def _detail_context(request, user, grant_form, reset_form=None):
         "assignments": user.role_assignments.select_related("organization").order_by("role"),
         "grant_form": grant_form,
         "reset_form": reset_form or ResetPasswordForm(),
-        "recent": AuditEntry.objects.filter(Q(user=user) | Q(object_type="user", object_id=str(user.pk)))[:10],
+        "recent": AuditEntry.objects.filter(Q(user=user) | Q(object_type="user", object_id=str(user.pk)))[
+            :10
+        ],
     }
 
 
@@ -183,7 +187,9 @@ def reset_password(request, pk):
             messages.success(request, _("Temporary password set. The user must change it at the next login."))
             return redirect("accounts:user_detail", pk=user.pk)
     grant_form = GrantForm(roles=grantable_roles(request.user))
-    return render(request, "accounts/user_detail.html", _detail_context(request, user, grant_form, form), status=400)
+    return render(
+        request, "accounts/user_detail.html", _detail_context(request, user, grant_form, form), status=400
+    )
 
 
 @login_required
@@ -216,7 +222,9 @@ def audit_log(request):
         if data["org"]:
             filter_org = _managed_org(request.user, data["org"])
             if filter_org is not None:
-                queryset = queryset.filter(org_path__gte=filter_org.path, org_path__lt=filter_org.path + PATH_END)
+                queryset = queryset.filter(
+                    org_path__gte=filter_org.path, org_path__lt=filter_org.path + PATH_END
+                )
         zone = timezone.get_current_timezone()
         if data["date_from"]:
             queryset = queryset.filter(created_at__gte=datetime.combine(data["date_from"], time.min, zone))

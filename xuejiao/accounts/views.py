@@ -47,7 +47,9 @@ def password_change(request):
             update_session_auth_hash(request, request.user)
             messages.success(request, _("Your password has been changed."))
             return redirect("core:home")
-    return render(request, "accounts/password_change.html", {"form": form, "forced": request.user.must_change_password})
+    return render(
+        request, "accounts/password_change.html", {"form": form, "forced": request.user.must_change_password}
+    )
 
 
 @login_required
@@ -66,7 +68,9 @@ def profile(request):
     tokens = request.user.api_tokens.all()
     roles = request.user.role_assignments.select_related("organization").order_by("role")
     return render(
-        request, "accounts/profile.html", {"form": form, "tokens": tokens, "new_token": new_token, "roles": roles}
+        request,
+        "accounts/profile.html",
+        {"form": form, "tokens": tokens, "new_token": new_token, "roles": roles},
     )
 
 

@@ -64,8 +64,12 @@ class Organization(MP_Node):
     name = models.CharField(_("name"), max_length=200)
     short_name = models.CharField(_("short name"), max_length=100, blank=True)
     kind = models.CharField(_("kind"), max_length=32, choices=Kind.choices, default=Kind.BRANCH)
-    category = models.CharField(_("category"), max_length=32, choices=Category.choices, default=Category.OTHER)
-    systems = models.ManyToManyField(System, blank=True, related_name="organizations", verbose_name=_("systems"))
+    category = models.CharField(
+        _("category"), max_length=32, choices=Category.choices, default=Category.OTHER
+    )
+    systems = models.ManyToManyField(
+        System, blank=True, related_name="organizations", verbose_name=_("systems")
+    )
     sort_order = models.IntegerField(_("sort order"), default=0)
     is_archived = models.BooleanField(_("archived"), default=False)
     # Lower-case name, code, full pinyin and pinyin initials, so that one LIKE finds

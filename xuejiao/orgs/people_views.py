@@ -34,7 +34,9 @@ def _filtered_people(request):
         data = form.cleaned_data
         if data["org"]:
             organization = visible_org_or_404(request.user, data["org"])
-            queryset = queryset.filter(org_path__gte=organization.path, org_path__lt=organization.path + PATH_END)
+            queryset = queryset.filter(
+                org_path__gte=organization.path, org_path__lt=organization.path + PATH_END
+            )
         if data["q"]:
             queryset = queryset.filter(name__contains=data["q"].strip())
         if data["party"] == "yes":
@@ -47,7 +49,9 @@ def _filtered_people(request):
 def _show_phones(user, people):
     managed = manage_scope(user)
     for person in people:
-        person.shown_phone = person.phone if managed.covers_path(person.org_path) else mask_phone(person.phone)
+        person.shown_phone = (
+            person.phone if managed.covers_path(person.org_path) else mask_phone(person.phone)
+        )
     return people
 
 
@@ -56,9 +60,7 @@ def people(request):
     form, organization, queryset = _filtered_people(request)
     page = paginate(request, queryset.select_related("organization"))
     _show_phones(request.user, page.object_list)
-    return render(
-        request, "orgs/people.html", {"form": form, "filter_org": organization, "page_obj": page}
-    )
+    return render(request, "orgs/people.html", {"form": form, "filter_org": organization, "page_obj": page})
 
 
 @login_required
@@ -67,11 +69,20 @@ def export_people(request):
     form, organization, queryset = _filtered_people(request)
     managed = manage_scope(request.user)
     gender_labels = dict(Gender.choices)
-    spool = tempfile.NamedTemporaryFile(suffix=".xlsx")
+    # FileResponse closes (and so deletes) the file once it has been sent.
+    spool = tempfile.NamedTemporaryFile(suffix=".xlsx")  # noqa: SIM115
     workbook = xlsxwriter.Workbook(spool.name, {"constant_memory": True})
     sheet = workbook.add_worksheet(_("People"))
     header = workbook.add_format({"bold": True, "bg_color": "#EEF2F7"})
-    columns = [_("Organisation code"), _("Organisation"), _("Name"), _("Gender"), _("Phone"), _("Party member"), _("Position")]
+    columns = [
+        _("Organisation code"),
+        _("Organisation"),
+        _("Name"),
+        _("Gender"),
+        _("Phone"),
+        _("Party member"),
+        _("Position"),
+    ]
     for col, title in enumerate(columns):
         sheet.write(0, col, title, header)
     sheet.set_column(0, 0, 14)
@@ -79,7 +90,14 @@ def export_people(request):
     sheet.set_column(2, 6, 12)
     rows = 0
     people = queryset.select_related("organization").only(
-        "name", "gender", "phone", "is_party_member", "position", "org_path", "organization__code", "organization__name"
+        "name",
+        "gender",
+        "phone",
+        "is_party_member",
+        "position",
+        "org_path",
+        "organization__code",
+        "organization__name",
     )
     for person in people[:EXPORT_LIMIT].iterator(chunk_size=5000):
         rows += 1
@@ -98,9 +116,7 @@ def export_people(request):
             ],
         )
     workbook.close()
-    record_export(
-        actor=request.user, what="people", rows=rows, organization=organization, request=request
-    )
+    record_export(actor=request.user, what="people", rows=rows, organization=organization, request=request)
     stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
     spool.seek(0)
     return FileResponse(
@@ -124,7 +140,9 @@ def create_person(request, org_pk):
     form = PersonForm(request.POST or None, initial={"is_party_member": True})
     if request.method == "POST" and form.is_valid():
         try:
-            services.create_person(actor=request.user, organization=organization, request=request, **form.cleaned_data)
+            services.create_person(
+                actor=request.user, organization=organization, request=request, **form.cleaned_data
+            )
         except ServiceError as error:
             form.add_error(None, str(error))
         else:

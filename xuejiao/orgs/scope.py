@@ -67,7 +67,9 @@ class Scope:
         condition = Q()
         for grant in self.grants:
             if grant.subtree:
-                condition |= Q(**{f"{path_field}__gte": grant.path, f"{path_field}__lt": grant.path + PATH_END})
+                condition |= Q(
+                    **{f"{path_field}__gte": grant.path, f"{path_field}__lt": grant.path + PATH_END}
+                )
             else:
                 condition |= Q(**{path_field: grant.path})
         return condition
@@ -85,7 +87,7 @@ class Scope:
 
 
 def path_field_of(model: type[Model]) -> str:
-    from .models import OrgScopedModel, Organization
+    from .models import Organization, OrgScopedModel
 
     if issubclass(model, Organization):
         return "path"

@@ -58,8 +58,12 @@ def update_organization(
     _require_manage(actor, organization)
     with transaction.atomic():
         current = Organization.objects.select_for_update().get(pk=organization.pk)
-        if loaded_at is not None and current.updated_at.replace(microsecond=0) > loaded_at.replace(microsecond=0):
-            raise StaleRecord(_("Someone else changed this organisation after you opened the form. Reload it."))
+        if loaded_at is not None and current.updated_at.replace(microsecond=0) > loaded_at.replace(
+            microsecond=0
+        ):
+            raise StaleRecord(
+                _("Someone else changed this organisation after you opened the form. Reload it.")
+            )
         if "code" in fields:
             _check_code_free(fields["code"], exclude_id=current.pk)
         changes = {}
@@ -102,7 +106,11 @@ def move_organization(*, actor, organization: Organization, new_parent: Organiza
             obj=organization,
             organization=organization,
             summary=_("Moved %(name)s from %(old)s to %(new)s")
-            % {"name": organization.name, "old": old_parent.name if old_parent else "", "new": new_parent.name},
+            % {
+                "name": organization.name,
+                "old": old_parent.name if old_parent else "",
+                "new": new_parent.name,
+            },
             changes={"from": old_parent.code if old_parent else "", "to": new_parent.code},
         )
     return organization
@@ -135,7 +143,8 @@ def archive_organization(*, actor, organization: Organization, archived: bool = 
             request=request,
             obj=organization,
             changes={"is_archived": archived},
-            summary=(_("Archived %(name)s") if archived else _("Restored %(name)s")) % {"name": organization.name},
+            summary=(_("Archived %(name)s") if archived else _("Restored %(name)s"))
+            % {"name": organization.name},
         )
     organization.refresh_from_db()
     return organization

@@ -93,9 +93,7 @@ def _attach_parent_names(orgs):
     orgs = list(orgs)
     step = Organization.steplen
     parent_paths = {o.path[:-step] for o in orgs if o.depth > 1}
-    names = dict(
-        Organization.objects.filter(path__in=parent_paths).values_list("path", "name")
-    )
+    names = dict(Organization.objects.filter(path__in=parent_paths).values_list("path", "name"))
     for o in orgs:
         o.parent_name = names.get(o.path[:-step], "")
     return orgs
@@ -130,7 +128,9 @@ def detail(request, pk):
         "systems": list(organization.systems.all()),
     }
     if tab == "people":
-        page = paginate(request, Person.objects.filter(organization=organization).order_by("sort_order", "id"))
+        page = paginate(
+            request, Person.objects.filter(organization=organization).order_by("sort_order", "id")
+        )
         for person in page.object_list:
             person.shown_phone = person.phone if can_manage else mask_phone(person.phone)
         context["page_obj"] = page
@@ -166,7 +166,12 @@ def create_child(request, pk):
     return render(
         request,
         "orgs/form.html",
-        {"form": form, "parent": parent, "ancestors": visible_ancestors(request.user, parent), "creating": True},
+        {
+            "form": form,
+            "parent": parent,
+            "ancestors": visible_ancestors(request.user, parent),
+            "creating": True,
+        },
     )
 
 
@@ -202,9 +207,12 @@ def move(request, pk):
     organization = managed_org_or_403(request.user, pk)
     form = MoveForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        new_parent = manage_scope(request.user).filter(Organization.objects.all()).filter(
-            pk=form.cleaned_data["new_parent"]
-        ).first()
+        new_parent = (
+            manage_scope(request.user)
+            .filter(Organization.objects.all())
+            .filter(pk=form.cleaned_data["new_parent"])
+            .first()
+        )
         if new_parent is None:
             form.add_error(None, _("Choose the new parent from the list."))
         else:

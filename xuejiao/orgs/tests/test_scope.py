@@ -11,7 +11,12 @@ def names(queryset):
 
 def test_a_district_admin_sees_exactly_the_district(personas, tree):
     scope = scope_for(personas["erqi_admin"])
-    assert names(scope.filter(Organization.objects.all())) == ["二七区", "人和路街道", "郑飞社区", "郑飞社区第一党支部"]
+    assert names(scope.filter(Organization.objects.all())) == [
+        "二七区",
+        "人和路街道",
+        "郑飞社区",
+        "郑飞社区第一党支部",
+    ]
     assert scope.covers(tree.zhengfei_branch)
     assert not scope.covers(tree.zhongyuan)
     assert not scope.covers(tree.city)
@@ -47,7 +52,9 @@ def test_an_anonymous_or_inactive_user_sees_nothing(personas):
 
 
 def test_grants_inside_a_subtree_grant_are_dropped():
-    scope = Scope.of([Grant("0001", True), Grant("00010002", True), Grant("00010003", False), Grant("0002", False)])
+    scope = Scope.of(
+        [Grant("0001", True), Grant("00010002", True), Grant("00010003", False), Grant("0002", False)]
+    )
     assert scope.grants == (Grant("0001", True), Grant("0002", False))
 
 

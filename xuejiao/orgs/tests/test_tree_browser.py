@@ -59,7 +59,13 @@ def test_a_persona_browses_the_tree_and_finds_by_pinyin(browser, live_server, de
             results.locator(".text-secondary")
         ).first.wait_for()
         screenshot(page, f"{username}-tree-{viewport_name}")
-        sees_zhengfei = username in {"city_admin", "city_leader", "erqi_admin", "zhengfei_operator", "inspector1"}
+        sees_zhengfei = username in {
+            "city_admin",
+            "city_leader",
+            "erqi_admin",
+            "zhengfei_operator",
+            "inspector1",
+        }
         assert (results.locator("a", has_text="郑飞社区").count() > 0) == sees_zhengfei
         assert errors == []
     finally:
