@@ -4,6 +4,7 @@ from django.http import HttpResponse
 from django.shortcuts import render
 
 from xuejiao.orgs.models import Organization, Person
+from xuejiao.orgs.queries import mark_expandable, scope_roots
 from xuejiao.orgs.scope import scope_for
 
 
@@ -11,22 +12,13 @@ from xuejiao.orgs.scope import scope_for
 def home(request):
     scope = scope_for(request.user)
     # The top organisations of the user's scope, with how much lies below each.
-    roots = scope_roots(request.user)
+    roots = mark_expandable(request.user, scope_roots(request.user))
     context = {
         "roots": roots,
         "org_count": scope.filter(Organization.objects.filter(is_archived=False)).count(),
         "person_count": scope.filter(Person.objects.all()).count(),
     }
     return render(request, "core/home.html", context)
-
-
-def scope_roots(user):
-    """The organisations at the top of the user's scope (the tree's roots for an admin)."""
-    scope = scope_for(user)
-    if scope.everything:
-        return list(Organization.get_root_nodes())
-    paths = [grant.path for grant in scope.grants]
-    return list(Organization.objects.filter(path__in=paths).order_by("path"))
 
 
 def healthz(request):

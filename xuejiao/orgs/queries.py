@@ -3,6 +3,7 @@
 from django.db.models import QuerySet
 
 from .models import Organization
+from .scope import scope_for
 
 
 def search_organizations(queryset: QuerySet, text: str) -> QuerySet:
@@ -26,3 +27,20 @@ def ancestors_of(organization: Organization) -> QuerySet:
     step = Organization.steplen
     paths = [organization.path[:end] for end in range(step, len(organization.path), step)]
     return Organization.objects.filter(path__in=paths).order_by("depth")
+
+
+def scope_roots(user) -> list[Organization]:
+    """The organisations at the top of the user's scope (the tree's roots for an admin)."""
+    scope = scope_for(user)
+    if scope.everything:
+        return list(Organization.get_root_nodes())
+    paths = [grant.path for grant in scope.grants]
+    return list(Organization.objects.filter(path__in=paths).order_by("path"))
+
+
+def mark_expandable(user, nodes):
+    """Flag the nodes whose children the user may list (a unit-only grant shows no children)."""
+    scope = scope_for(user)
+    for node in nodes:
+        node.expandable = node.numchild > 0 and scope.reaches_below(node)
+    return nodes

@@ -58,6 +58,14 @@ class Scope:
             grant.subtree and organization.path.startswith(grant.path) for grant in self.grants
         )
 
+    def reaches_below(self, organization) -> bool:
+        """True when some organisation below this one is in scope (its children may be listed)."""
+        return self.everything or any(
+            grant.path.startswith(organization.path)
+            and (grant.subtree or len(grant.path) > len(organization.path))
+            for grant in self.grants
+        )
+
     def q(self, path_field: str) -> Q:
         """A condition on `path_field` (a column holding an organisation path)."""
         if self.everything:

@@ -12,12 +12,11 @@ from xuejiao.accounts.models import RoleAssignment
 from xuejiao.accounts.permissions import manage_scope, mask_phone
 from xuejiao.core.errors import ServiceError
 from xuejiao.core.pagination import paginate
-from xuejiao.core.views import scope_roots
 
 from . import services
 from .forms import MoveForm, OrganizationForm
 from .models import Category, Organization, Person
-from .queries import ancestors_of, children_of, search_organizations
+from .queries import ancestors_of, children_of, mark_expandable, scope_roots, search_organizations
 from .scope import scope_for
 
 CHILDREN_BATCH = 100
@@ -42,7 +41,7 @@ def visible_ancestors(user, organization):
 
 @login_required
 def tree(request):
-    roots = scope_roots(request.user)
+    roots = mark_expandable(request.user, scope_roots(request.user))
     return render(request, "orgs/tree.html", {"roots": roots})
 
 
@@ -51,7 +50,9 @@ def children(request, pk):
     """The children of one node, a batch at a time (a city node has hundreds)."""
     parent = visible_org_or_404(request.user, pk)
     offset = max(int(request.GET.get("offset", 0) or 0), 0)
-    batch = list(children_of(parent)[offset : offset + CHILDREN_BATCH + 1])
+    # A grant without its subtree shows the node but not its children.
+    nodes = scope_for(request.user).filter(children_of(parent))
+    batch = list(nodes[offset : offset + CHILDREN_BATCH + 1])
     more = len(batch) > CHILDREN_BATCH
     return render(
         request,
@@ -79,7 +80,7 @@ def search(request):
     page = None
     if text or category:
         page = paginate(request, _scoped_search(request.user, text, category))
-        _attach_parent_names(page.object_list)
+        _attach_parent_names(page.object_list, scope_for(request.user))
     template = "orgs/_search_results.html" if request.headers.get("HX-Request") else "orgs/search.html"
     return render(
         request,
@@ -88,12 +89,14 @@ def search(request):
     )
 
 
-def _attach_parent_names(orgs):
-    """Give each organisation its parent's name, in one query for the whole page."""
+def _attach_parent_names(orgs, scope):
+    """Give each organisation its parent's name, in one query for the whole page.
+
+    A parent outside `scope` stays unnamed: out of scope is invisible, in lists too."""
     orgs = list(orgs)
     step = Organization.steplen
     parent_paths = {o.path[:-step] for o in orgs if o.depth > 1}
-    names = dict(Organization.objects.filter(path__in=parent_paths).values_list("path", "name"))
+    names = dict(scope.filter(Organization.objects.filter(path__in=parent_paths)).values_list("path", "name"))
     for o in orgs:
         o.parent_name = names.get(o.path[:-step], "")
     return orgs
@@ -109,7 +112,7 @@ def autocomplete(request):
     if request.GET.get("for") == "manage":
         scope = manage_scope(request.user)
     queryset = search_organizations(scope.filter(Organization.objects.filter(is_archived=False)), text)
-    orgs = _attach_parent_names(queryset.order_by("depth", "path")[:20])
+    orgs = _attach_parent_names(queryset.order_by("depth", "path")[:20], scope_for(request.user))
     return JsonResponse(
         {"items": [{"id": o.id, "name": o.name, "code": o.code, "parent": o.parent_name} for o in orgs]}
     )
@@ -125,6 +128,7 @@ def detail(request, pk):
         "ancestors": visible_ancestors(request.user, organization),
         "tab": tab,
         "can_manage": can_manage,
+        "shows_sub_units": scope_for(request.user).reaches_below(organization),
         "systems": list(organization.systems.all()),
     }
     if tab == "people":
@@ -141,7 +145,8 @@ def detail(request, pk):
             .order_by("role", "user__username")
         )
     else:
-        context["page_obj"] = paginate(request, children_of(organization, include_archived=can_manage))
+        units = scope_for(request.user).filter(children_of(organization, include_archived=can_manage))
+        context["page_obj"] = paginate(request, units)
     return render(request, "orgs/detail.html", context)
 
 
