@@ -23,8 +23,10 @@ class LoginView(auth_views.LoginView):
     redirect_authenticated_user = True
 
 
-def locked_out(request, credentials=None, *args, **kwargs):
-    """Shown by django-axes instead of the login form while a username is locked."""
+def locked_out(request, original_response=None, credentials=None):
+    """Shown by django-axes instead of the login form while a username is locked.
+
+    django-axes 8 calls this as (request, original_response, credentials)."""
     username = (credentials or {}).get("username", "")
     audit.record(AuditAction.LOCKED_OUT, request=request, username=username[:150])
     form = LoginForm(request, initial={"username": username})
