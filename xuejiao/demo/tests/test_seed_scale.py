@@ -57,6 +57,9 @@ def test_small_scale_run():
     assert Organization.objects.find_problems() == ([], [], [], [], [])
     assert not Person.objects.exclude(org_path=F("organization__path")).exists()
     assert orgs.values("code").distinct().count() == 500
+    before = list(Organization.objects.order_by("pk").values_list("pk", "path", "depth", "numchild"))
+    Organization.objects.fix_tree(fix_paths=True)
+    assert list(Organization.objects.order_by("pk").values_list("pk", "path", "depth", "numchild")) == before
     # treebeard carries on where the bulk load stopped
     district = orgs.filter(depth=2).order_by("path").first()
     last = Organization.objects.get_last_child(district)
