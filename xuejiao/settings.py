@@ -53,6 +53,8 @@ INSTALLED_APPS = [
     "xuejiao.core",
     "xuejiao.orgs",
     "xuejiao.accounts",
+    "xuejiao.campaigns",
+    "xuejiao.ledger",
     "xuejiao.api",
     "xuejiao.demo",
 ]

@@ -12,7 +12,8 @@ class OrganizationForm(forms.ModelForm):
 
     class Meta:
         model = Organization
-        fields = ["code", "name", "short_name", "kind", "category", "sort_order"]
+        fields = ["code", "name", "short_name", "kind", "category", "sort_order", "established_on"]
+        widgets = {"established_on": forms.DateInput(attrs={"type": "date"})}
         error_messages = {
             "code": {"required": _("Enter the organisation's code.")},
             "name": {"required": _("Enter the organisation's name.")},

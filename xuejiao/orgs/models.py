@@ -72,6 +72,9 @@ class Organization(MP_Node):
     )
     sort_order = models.IntegerField(_("sort order"), default=0)
     is_archived = models.BooleanField(_("archived"), default=False)
+    # Empty means "existed before any campaign"; an organisation set up mid-campaign is not
+    # held to required actions that fell due before it existed.
+    established_on = models.DateField(_("established on"), null=True, blank=True)
     # Lower-case name, code, full pinyin and pinyin initials, so that one LIKE finds
     # "郑飞社区" by "zfsq", "zhengfei" or its code. Kept up to date in save().
     search_text = models.CharField(max_length=600, editable=False, default="")

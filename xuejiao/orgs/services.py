@@ -4,6 +4,7 @@ from django.apps import apps
 from django.db import transaction
 from django.db.models import Value
 from django.db.models.functions import Concat, Substr
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from xuejiao.accounts import audit
@@ -12,8 +13,9 @@ from xuejiao.accounts.permissions import manage_scope
 from xuejiao.core.errors import PermissionDenied, ServiceError, StaleRecord
 
 from .models import Organization, OrgScopedModel, Person
+from .signals import organization_changed, subtree_changed
 
-ORG_FIELDS = ("code", "name", "short_name", "kind", "category", "sort_order")
+ORG_FIELDS = ("code", "name", "short_name", "kind", "category", "sort_order", "established_on")
 PERSON_FIELDS = ("name", "gender", "phone", "is_party_member", "position", "sort_order")
 
 
@@ -35,11 +37,14 @@ def create_organization(*, actor, parent: Organization, systems=(), request=None
     if parent.is_archived:
         raise ServiceError(_("An archived organisation cannot receive new sub-units."))
     _check_code_free(fields["code"])
+    if not fields.get("established_on"):
+        fields["established_on"] = timezone.localdate()
     with transaction.atomic():
         organization = Organization.objects.add_child(
             parent, {name: fields[name] for name in ORG_FIELDS if name in fields}
         )
         organization.systems.set(systems)
+        organization_changed.send(sender=Organization, organization=organization)
         audit.record(
             AuditAction.CREATE,
             actor=actor,
@@ -78,7 +83,10 @@ def update_organization(
             after = sorted(s.code for s in systems)
             if before != after:
                 changes["systems"] = [before, after]
-        audit.record(AuditAction.UPDATE, actor=actor, request=request, obj=current, changes=changes)
+        organization_changed.send(sender=Organization, organization=current)
+        audit.record(
+            AuditAction.UPDATE, actor=actor, request=request, obj=current, organization=current, changes=changes
+        )
     return current
 
 
@@ -93,12 +101,13 @@ def move_organization(*, actor, organization: Organization, new_parent: Organiza
         raise ServiceError(_("An organisation cannot be moved under itself or its own sub-units."))
     if new_parent.is_archived:
         raise ServiceError(_("An archived organisation cannot receive new sub-units."))
-    old_parent = organization.get_parent()
+    old_parent = Organization.objects.get_parent(organization)
     with transaction.atomic():
         old_path = organization.path
         Organization.objects.move(organization, new_parent, pos="last-child")
         organization.refresh_from_db()
         _rewrite_copied_paths(old_path, organization.path)
+        subtree_changed.send(sender=Organization, organization=organization, old_path=old_path)
         audit.record(
             AuditAction.MOVE,
             actor=actor,
@@ -137,11 +146,14 @@ def archive_organization(*, actor, organization: Organization, archived: bool = 
         raise ServiceError(_("The root organisation cannot be archived."))
     with transaction.atomic():
         Organization.objects.filter(path__startswith=organization.path).update(is_archived=archived)
+        organization.refresh_from_db()
+        subtree_changed.send(sender=Organization, organization=organization, old_path=organization.path)
         audit.record(
             AuditAction.ARCHIVE,
             actor=actor,
             request=request,
             obj=organization,
+            organization=organization,
             changes={"is_archived": archived},
             summary=(_("Archived %(name)s") if archived else _("Restored %(name)s"))
             % {"name": organization.name},

@@ -1,0 +1,189 @@
+"""Keeping Completion and CompletionRollup equal to what the ledger says.
+
+Two paths, one result:
+- `rebuild_action` recomputes one action from scratch (a new or edited action, a moved
+  subtree, a bulk import): grouped counts over the ledger, bulk inserts.
+- `refresh_organization` recomputes one organisation's cells in a campaign after a record
+  of it changed, and moves the difference up to every ancestor's roll-up.
+Both run inside the caller's transaction, so figures never disagree with the records.
+"""
+
+from django.db.models import Count, F, Max, Q
+from django.db.models.functions import Length, Substr
+from django.utils import timezone
+
+from xuejiao.orgs.models import Organization
+
+from .models import Campaign, Completion, CompletionRollup, RequiredAction
+from .rules import applicable_organizations, counted_records, required_count
+
+STEP = Organization.steplen
+BATCH = 5000
+
+
+def _ancestor_paths(path: str, from_depth: int) -> list[str]:
+    return [path[: STEP * depth] for depth in range(from_depth, len(path) // STEP + 1)]
+
+
+def rebuild_action(action: RequiredAction) -> None:
+    Completion.objects.filter(action=action).delete()
+    CompletionRollup.objects.filter(action=action).delete()
+    needed = required_count(action)
+    counts = dict(
+        counted_records(action)
+        .values("organization_id")
+        .annotate(n=Count("pk"))
+        .values_list("organization_id", "n")
+    )
+    now = timezone.now()
+    cells = []
+    for org_id, path, category in (
+        applicable_organizations(action).values_list("pk", "path", "category").iterator(chunk_size=BATCH)
+    ):
+        count = counts.get(org_id, 0)
+        cells.append(
+            Completion(
+                action=action,
+                organization_id=org_id,
+                org_path=path,
+                category=category,
+                count=count,
+                done=count >= needed,
+                done_at=now if count >= needed else None,
+            )
+        )
+        if len(cells) >= BATCH:
+            Completion.objects.bulk_create(cells)
+            cells = []
+    Completion.objects.bulk_create(cells)
+    rebuild_rollups(action)
+
+
+def rebuild_rollups(action: RequiredAction) -> None:
+    """Sum the cells at every level from the campaign's root down, per category."""
+    CompletionRollup.objects.filter(action=action).delete()
+    cells = Completion.objects.filter(action=action)
+    root_depth = len(action.campaign.root_path) // STEP
+    max_depth = (cells.aggregate(longest=Max(Length("org_path")))["longest"] or 0) // STEP
+    rows = []
+    for depth in range(root_depth, max_depth + 1):
+        rows += (
+            cells.annotate(prefix=Substr("org_path", 1, STEP * depth), path_length=Length("org_path"))
+            .filter(path_length__gte=STEP * depth)
+            .values("prefix", "category")
+            .annotate(
+                applicable=Count("pk"),
+                done_n=Count("pk", filter=Q(done=True)),
+                started_n=Count("pk", filter=Q(done=False, count__gt=0)),
+            )
+            .order_by()
+        )
+    ids = dict(
+        Organization.objects.filter(path__in={row["prefix"] for row in rows}).values_list("path", "pk")
+    )
+    CompletionRollup.objects.bulk_create(
+        [
+            CompletionRollup(
+                action=action,
+                organization_id=ids[row["prefix"]],
+                org_path=row["prefix"],
+                category=row["category"],
+                applicable=row["applicable"],
+                done=row["done_n"],
+                started=row["started_n"],
+            )
+            for row in rows
+        ],
+        batch_size=BATCH,
+    )
+
+
+def rebuild_campaign(campaign: Campaign) -> None:
+    for action in campaign.actions.all():
+        rebuild_action(action)
+
+
+def refresh_organization(organization: Organization, campaign: Campaign | None) -> None:
+    """Recompute one organisation's cells in a campaign and carry the change up the tree."""
+    if campaign is None:
+        return
+    for action in campaign.actions.all():
+        _refresh_cell(action, organization)
+
+
+def _refresh_cell(action: RequiredAction, organization: Organization) -> None:
+    applies = applicable_organizations(action).filter(pk=organization.pk).exists()
+    cell = Completion.objects.select_for_update().filter(action=action, organization=organization).first()
+    before = _cell_figures(cell)
+    if not applies:
+        if cell is not None:
+            cell.delete()
+        after = (0, 0, 0)
+        category = cell.category if cell is not None else organization.category
+        path = cell.org_path if cell is not None else organization.path
+    else:
+        count = counted_records(action).filter(organization_id=organization.pk).count()
+        done = count >= required_count(action)
+        if cell is None:
+            cell = Completion(action=action, organization=organization)
+        elif cell.category != organization.category:
+            # The organisation changed category: take it out under the old one first.
+            _add_to_rollups(action, cell.org_path, cell.category, *(-n for n in before))
+            before = (0, 0, 0)
+        cell.org_path = organization.path
+        cell.category = organization.category
+        cell.count = count
+        if done and not cell.done:
+            cell.done_at = timezone.now()
+        cell.done = done
+        if not done:
+            cell.done_at = None
+        cell.save()
+        after = _cell_figures(cell)
+        category, path = cell.category, cell.org_path
+    delta = tuple(a - b for a, b in zip(after, before, strict=True))
+    if any(delta):
+        _add_to_rollups(action, path, category, *delta)
+
+
+def _cell_figures(cell: Completion | None) -> tuple[int, int, int]:
+    """(applicable, done, started) that one cell contributes to the roll-ups."""
+    if cell is None:
+        return (0, 0, 0)
+    return (1, int(cell.done), int(not cell.done and cell.count > 0))
+
+
+def _add_to_rollups(action, path: str, category: str, applicable: int, done: int, started: int) -> None:
+    root_depth = len(action.campaign.root_path) // STEP
+    paths = _ancestor_paths(path, root_depth)
+    existing = set(
+        CompletionRollup.objects.filter(action=action, category=category, org_path__in=paths).values_list(
+            "org_path", flat=True
+        )
+    )
+    CompletionRollup.objects.filter(action=action, category=category, org_path__in=existing).update(
+        applicable=F("applicable") + applicable, done=F("done") + done, started=F("started") + started
+    )
+    missing = [p for p in paths if p not in existing]
+    if missing:
+        ids = dict(Organization.objects.filter(path__in=missing).values_list("path", "pk"))
+        CompletionRollup.objects.bulk_create(
+            [
+                CompletionRollup(
+                    action=action,
+                    organization_id=ids[p],
+                    org_path=p,
+                    category=category,
+                    applicable=applicable,
+                    done=done,
+                    started=started,
+                )
+                for p in missing
+            ]
+        )
+
+
+def campaigns_covering(path: str):
+    """Campaigns whose root is this organisation or one of its ancestors."""
+    ancestors = [path[: STEP * depth] for depth in range(1, len(path) // STEP + 1)]
+    return Campaign.objects.filter(root_path__in=ancestors, is_archived=False)

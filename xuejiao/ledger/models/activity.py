@@ -1,0 +1,166 @@
+"""The activity ledger (台账): what each organisation did, with attendance and evidence."""
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from xuejiao.orgs.models import OrgScopedModel, Person
+
+
+class ActivityKind(models.TextChoices):
+    CENTER_GROUP_STUDY = "center_group_study", _("Leadership group study")
+    READING_CLASS = "reading_class", _("Reading class")
+    PARTY_LECTURE = "party_lecture", _("Themed Party lecture")
+    BRANCH_MEETING = "branch_meeting", _("Branch members' meeting")
+    COMMITTEE_MEETING = "committee_meeting", _("Branch committee meeting")
+    GROUP_MEETING = "group_meeting", _("Party group meeting")
+    PARTY_CLASS = "party_class", _("Party class")
+    THEME_DAY = "theme_day", _("Theme day")
+    ORG_LIFE_MEETING = "org_life_meeting", _("Organisational-life meeting")
+    DEMOCRATIC_LIFE_MEETING = "democratic_life_meeting", _("Democratic-life meeting")
+    SITE_VISIT = "site_visit", _("Site visit")
+    FILM = "film", _("Film viewing")
+    LECTURE = "lecture", _("Lecture")
+    ONLINE_STUDY = "online_study", _("Online study")
+    MOBILISATION_MEETING = "mobilisation_meeting", _("Mobilisation meeting")
+    EXPERT_LECTURE = "expert_lecture", _("Expert lecture")
+    MASS_CULTURE = "mass_culture", _("Mass cultural activity")
+    DISCUSSION_MEETING = "discussion_meeting", _("Discussion meeting")
+    OTHER = "other", _("Other")
+
+
+class Mode(models.TextChoices):
+    OFFLINE = "offline", _("On site")
+    ONLINE = "online", _("Online")
+    HYBRID = "hybrid", _("On site and online")
+
+
+class ActivityStatus(models.TextChoices):
+    DRAFT = "draft", _("Draft")
+    SUBMITTED = "submitted", _("Submitted")
+    VERIFIED = "verified", _("Verified")
+    RETURNED = "returned", _("Returned")
+
+
+# Records in these states count towards required actions: the level above sees a record
+# as soon as it is submitted, without waiting for verification.
+COUNTING_STATUSES = (ActivityStatus.SUBMITTED, ActivityStatus.VERIFIED)
+
+
+class Activity(OrgScopedModel):
+    campaign = models.ForeignKey(
+        "campaigns.Campaign",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="activities",
+        verbose_name=_("campaign"),
+    )
+    kind = models.CharField(_("kind"), max_length=32, choices=ActivityKind.choices)
+    title = models.CharField(_("title"), max_length=200)
+    topic = models.CharField(_("topic"), max_length=200, blank=True)
+    starts_at = models.DateTimeField(_("starts at"))
+    ends_at = models.DateTimeField(_("ends at"), null=True, blank=True)
+    place = models.CharField(_("place"), max_length=200, blank=True)
+    mode = models.CharField(_("mode"), max_length=16, choices=Mode.choices, default=Mode.OFFLINE)
+    host = models.CharField(_("host"), max_length=50, blank=True)
+    speaker = models.CharField(_("speaker"), max_length=100, blank=True)
+    first_agenda = models.BooleanField(_("first agenda item"), default=False)
+    first_agenda_content = models.CharField(_("what was studied first"), max_length=300, blank=True)
+    expected = models.PositiveIntegerField(_("expected"), default=0)
+    present = models.PositiveIntegerField(_("present"), default=0)
+    on_leave = models.PositiveIntegerField(_("on leave"), default=0)
+    absent = models.PositiveIntegerField(_("absent"), default=0)
+    summary = models.TextField(_("summary"), blank=True)
+    # Kept with the record so that completion rules on evidence are one indexed filter.
+    photo_count = models.PositiveIntegerField(default=0, editable=False)
+    status = models.CharField(
+        _("status"), max_length=16, choices=ActivityStatus.choices, default=ActivityStatus.DRAFT
+    )
+    return_reason = models.CharField(_("reason for return"), max_length=300, blank=True)
+    is_highlight = models.BooleanField(_("highlight"), default=False)
+    highlight_citation = models.TextField(_("highlight citation"), blank=True)
+    # Key of the row in an imported spreadsheet: the same row imported again updates this record.
+    external_key = models.CharField(max_length=100, null=True, blank=True, unique=True)
+    version = models.PositiveIntegerField(default=1, editable=False)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+", editable=False
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    submitted_at = models.DateTimeField(null=True, blank=True, editable=False)
+    verified_at = models.DateTimeField(null=True, blank=True, editable=False)
+    verified_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+", editable=False
+    )
+
+    class Meta:
+        verbose_name = _("activity")
+        verbose_name_plural = _("activities")
+        indexes = [
+            # A scoped ledger page, newest first.
+            models.Index(fields=["org_path", "-starts_at"], name="activity_scope_time"),
+            # Completion: one organisation's records of a campaign by kind and date.
+            models.Index(
+                fields=["organization", "campaign", "kind", "starts_at"], name="activity_completion"
+            ),
+            models.Index(fields=["campaign", "kind", "starts_at"], name="activity_campaign_kind"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(ends_at__isnull=True) | Q(ends_at__gte=models.F("starts_at")),
+                name="activity_ends_after_start",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    @property
+    def is_locked(self) -> bool:
+        return self.status == ActivityStatus.VERIFIED
+
+    @property
+    def attendance_rate(self) -> float | None:
+        return self.present / self.expected if self.expected else None
+
+
+class AttendanceStatus(models.TextChoices):
+    PRESENT = "present", _("Present")
+    ON_LEAVE = "on_leave", _("On leave")
+    ABSENT = "absent", _("Absent")
+
+
+class Attendance(models.Model):
+    """One roster member's attendance of one activity."""
+
+    activity = models.ForeignKey(Activity, on_delete=models.CASCADE, related_name="attendances")
+    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="attendances")
+    status = models.CharField(_("attendance"), max_length=16, choices=AttendanceStatus.choices)
+    reason = models.CharField(_("reason"), max_length=200, blank=True)
+    signed_in_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["activity", "person"], name="attendance_once")]
+
+    def __str__(self) -> str:
+        return f"{self.person} · {self.get_status_display()}"
+
+
+class Correction(models.Model):
+    """A change made to a record after it was verified: the visible trail."""
+
+    activity = models.ForeignKey(Activity, on_delete=models.CASCADE, related_name="corrections")
+    changed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    changed_at = models.DateTimeField(auto_now_add=True)
+    reason = models.CharField(_("reason"), max_length=300)
+    changes = models.JSONField(default=dict)
+
+    class Meta:
+        ordering = ["-changed_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.activity} · {self.changed_at:%Y-%m-%d}"

@@ -1,0 +1,272 @@
+"""Every write to the activity ledger: permission and state checks, transaction, audit
+record, and the completion figures moved in the same transaction."""
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from xuejiao.accounts import audit
+from xuejiao.accounts.models import AuditAction
+from xuejiao.campaigns.completion import refresh_organization
+from xuejiao.core.errors import PermissionDenied, ServiceError, StaleRecord
+
+from .models import Activity, ActivityStatus, Correction
+from .permissions import can_record, can_review
+
+# Fields a recorder fills in; everything else is set by the workflow.
+ACTIVITY_FIELDS = (
+    "campaign",
+    "kind",
+    "title",
+    "topic",
+    "starts_at",
+    "ends_at",
+    "place",
+    "mode",
+    "host",
+    "speaker",
+    "first_agenda",
+    "first_agenda_content",
+    "expected",
+    "present",
+    "on_leave",
+    "absent",
+    "summary",
+)
+EDITABLE_STATES = (ActivityStatus.DRAFT, ActivityStatus.RETURNED)
+
+
+def validate_activity(organization, fields: dict) -> None:
+    """The rules a record must meet whatever the way in (form, API, spreadsheet)."""
+    starts_at, ends_at = fields.get("starts_at"), fields.get("ends_at")
+    if ends_at and starts_at and ends_at < starts_at:
+        raise ServiceError(_("The end time is before the start time."))
+    if fields.get("first_agenda") and not (fields.get("first_agenda_content") or "").strip():
+        raise ServiceError(_("Say what was studied as the first agenda item."))
+    expected = fields.get("expected") or 0
+    counted = sum(fields.get(name) or 0 for name in ("present", "on_leave", "absent"))
+    if expected and counted > expected:
+        raise ServiceError(
+            _("Present, on leave and absent add up to %(counted)d, more than the %(expected)d expected.")
+            % {"counted": counted, "expected": expected}
+        )
+    campaign = fields.get("campaign")
+    if campaign is not None:
+        if not organization.path.startswith(campaign.root_path):
+            raise ServiceError(
+                _("This organisation does not take part in the campaign “%(name)s”.")
+                % {"name": campaign.name}
+            )
+        day = timezone.localdate(starts_at) if starts_at else None
+        if day and not campaign.starts_on <= day <= campaign.ends_on:
+            raise ServiceError(
+                _("The date %(day)s is outside the campaign “%(name)s” (%(start)s to %(end)s).")
+                % {"day": day, "name": campaign.name, "start": campaign.starts_on, "end": campaign.ends_on}
+            )
+
+
+def _refresh(activity: Activity, *campaigns) -> None:
+    for campaign in {c for c in campaigns if c is not None}:
+        refresh_organization(activity.organization, campaign)
+
+
+def create_activity(
+    *, actor, organization, submit: bool = False, external_key=None, request=None, **fields
+) -> Activity:
+    if not can_record(actor, organization):
+        raise PermissionDenied(_("You may not record activities for this organisation."))
+    if organization.is_archived:
+        raise ServiceError(_("This organisation is archived."))
+    validate_activity(organization, fields)
+    with transaction.atomic():
+        activity = Activity(
+            organization=organization,
+            created_by=actor,
+            external_key=external_key,
+            **{name: fields[name] for name in ACTIVITY_FIELDS if name in fields},
+        )
+        if submit:
+            activity.status = ActivityStatus.SUBMITTED
+            activity.submitted_at = timezone.now()
+        activity.save()
+        audit.record(
+            AuditAction.CREATE,
+            actor=actor,
+            request=request,
+            obj=activity,
+            summary=_("Recorded “%(title)s”") % {"title": activity.title},
+        )
+        if submit:
+            _refresh(activity, activity.campaign)
+    return activity
+
+
+def update_activity(
+    *, actor, activity: Activity, loaded_version: int | None = None, reason: str = "", request=None, **fields
+) -> Activity:
+    """Change a record. A verified record may be corrected only by the level above, with a
+    reason, and the correction stays visible."""
+    with transaction.atomic():
+        current = (
+            Activity.objects.select_for_update()
+            .select_related("organization", "campaign")
+            .get(pk=activity.pk)
+        )
+        if loaded_version is not None and current.version != loaded_version:
+            raise StaleRecord(
+                _("Someone else changed this record after you opened it. Reload it and try again.")
+            )
+        if current.is_locked:
+            if not can_review(actor, current.organization):
+                raise PermissionDenied(_("This record is verified and locked."))
+            if not reason.strip():
+                raise ServiceError(_("Give a reason for correcting a verified record."))
+        elif not can_record(actor, current.organization):
+            raise PermissionDenied(_("You may not change this record."))
+        merged = {name: fields.get(name, getattr(current, name)) for name in ACTIVITY_FIELDS}
+        validate_activity(current.organization, merged)
+        old_campaign = current.campaign
+        changes = {}
+        for name in ACTIVITY_FIELDS:
+            if name in fields and getattr(current, name) != fields[name]:
+                changes[name] = [str(getattr(current, name)), str(fields[name])]
+                setattr(current, name, fields[name])
+        if not changes:
+            return current
+        current.version += 1
+        current.save()
+        if current.is_locked:
+            Correction.objects.create(
+                activity=current, changed_by=actor, reason=reason.strip()[:300], changes=changes
+            )
+        audit.record(
+            AuditAction.UPDATE,
+            actor=actor,
+            request=request,
+            obj=current,
+            changes=changes,
+            summary=reason[:300],
+        )
+        if current.status != ActivityStatus.DRAFT:
+            _refresh(current, old_campaign, current.campaign)
+    return current
+
+
+def _transition(actor, activity, allowed_from, to, check, action_label, request, **extra):
+    with transaction.atomic():
+        current = (
+            Activity.objects.select_for_update()
+            .select_related("organization", "campaign")
+            .get(pk=activity.pk)
+        )
+        if not check(actor, current.organization):
+            raise PermissionDenied(_("You may not %(action)s this record.") % {"action": action_label})
+        if current.status not in allowed_from:
+            raise ServiceError(
+                _("A record that is “%(status)s” cannot be %(action)s.")
+                % {"status": current.get_status_display(), "action": action_label}
+            )
+        before = current.status
+        current.status = to
+        for name, value in extra.items():
+            setattr(current, name, value)
+        current.version += 1
+        current.save()
+        audit.record(
+            AuditAction.UPDATE,
+            actor=actor,
+            request=request,
+            obj=current,
+            changes={"status": [before, to], **{k: str(v) for k, v in extra.items()}},
+            summary=f"{action_label}: {current.title}",
+        )
+        _refresh(current, current.campaign)
+    return current
+
+
+def submit_activity(*, actor, activity, request=None) -> Activity:
+    return _transition(
+        actor,
+        activity,
+        EDITABLE_STATES,
+        ActivityStatus.SUBMITTED,
+        can_record,
+        _("submit"),
+        request,
+        submitted_at=timezone.now(),
+        return_reason="",
+    )
+
+
+def verify_activity(*, actor, activity, request=None) -> Activity:
+    return _transition(
+        actor,
+        activity,
+        (ActivityStatus.SUBMITTED,),
+        ActivityStatus.VERIFIED,
+        can_review,
+        _("verify"),
+        request,
+        verified_at=timezone.now(),
+        verified_by=actor,
+    )
+
+
+def return_activity(*, actor, activity, reason: str, request=None) -> Activity:
+    if not reason.strip():
+        raise ServiceError(_("Give the reason for returning the record, so the unit knows what to fix."))
+    return _transition(
+        actor,
+        activity,
+        (ActivityStatus.SUBMITTED,),
+        ActivityStatus.RETURNED,
+        can_review,
+        _("return"),
+        request,
+        return_reason=reason.strip()[:300],
+    )
+
+
+def delete_activity(*, actor, activity, request=None) -> None:
+    with transaction.atomic():
+        current = (
+            Activity.objects.select_for_update()
+            .select_related("organization", "campaign")
+            .get(pk=activity.pk)
+        )
+        if not can_record(actor, current.organization):
+            raise PermissionDenied(_("You may not delete this record."))
+        if current.status not in EDITABLE_STATES:
+            raise ServiceError(_("Only drafts and returned records can be deleted."))
+        audit.record(
+            AuditAction.DELETE,
+            actor=actor,
+            request=request,
+            obj=current,
+            summary=_("Deleted “%(title)s”") % {"title": current.title},
+        )
+        current.delete()
+
+
+def flag_highlight(*, actor, activity, citation: str, highlight: bool = True, request=None) -> Activity:
+    """The level above marks a record as a highlight (特色亮点), with a citation for the briefing."""
+    if highlight and len(citation.strip()) < 10:
+        raise ServiceError(_("Write a citation of at least 10 characters for the briefing."))
+    with transaction.atomic():
+        current = Activity.objects.select_for_update().select_related("organization").get(pk=activity.pk)
+        if not can_review(actor, current.organization):
+            raise PermissionDenied(_("Only the level above can mark highlights."))
+        if current.status not in (ActivityStatus.SUBMITTED, ActivityStatus.VERIFIED):
+            raise ServiceError(_("Only submitted or verified records can be highlights."))
+        current.is_highlight = highlight
+        current.highlight_citation = citation.strip() if highlight else ""
+        current.save(update_fields=["is_highlight", "highlight_citation", "updated_at"])
+        audit.record(
+            AuditAction.UPDATE,
+            actor=actor,
+            request=request,
+            obj=current,
+            changes={"is_highlight": highlight},
+            summary=current.highlight_citation[:300],
+        )
+    return current
