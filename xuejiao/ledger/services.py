@@ -108,7 +108,7 @@ def update_activity(
     reason, and the correction stays visible."""
     with transaction.atomic():
         current = (
-            Activity.objects.select_for_update()
+            Activity.objects.select_for_update(of=("self",))
             .select_related("organization", "campaign")
             .get(pk=activity.pk)
         )
@@ -155,7 +155,7 @@ def update_activity(
 def _transition(actor, activity, allowed_from, to, check, action_label, request, **extra):
     with transaction.atomic():
         current = (
-            Activity.objects.select_for_update()
+            Activity.objects.select_for_update(of=("self",))
             .select_related("organization", "campaign")
             .get(pk=activity.pk)
         )
@@ -230,7 +230,7 @@ def return_activity(*, actor, activity, reason: str, request=None) -> Activity:
 def delete_activity(*, actor, activity, request=None) -> None:
     with transaction.atomic():
         current = (
-            Activity.objects.select_for_update()
+            Activity.objects.select_for_update(of=("self",))
             .select_related("organization", "campaign")
             .get(pk=activity.pk)
         )
@@ -253,7 +253,11 @@ def flag_highlight(*, actor, activity, citation: str, highlight: bool = True, re
     if highlight and len(citation.strip()) < 10:
         raise ServiceError(_("Write a citation of at least 10 characters for the briefing."))
     with transaction.atomic():
-        current = Activity.objects.select_for_update().select_related("organization").get(pk=activity.pk)
+        current = (
+            Activity.objects.select_for_update(of=("self",))
+            .select_related("organization")
+            .get(pk=activity.pk)
+        )
         if not can_review(actor, current.organization):
             raise PermissionDenied(_("Only the level above can mark highlights."))
         if current.status not in (ActivityStatus.SUBMITTED, ActivityStatus.VERIFIED):

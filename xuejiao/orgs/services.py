@@ -85,7 +85,12 @@ def update_organization(
                 changes["systems"] = [before, after]
         organization_changed.send(sender=Organization, organization=current)
         audit.record(
-            AuditAction.UPDATE, actor=actor, request=request, obj=current, organization=current, changes=changes
+            AuditAction.UPDATE,
+            actor=actor,
+            request=request,
+            obj=current,
+            organization=current,
+            changes=changes,
         )
     return current
 
