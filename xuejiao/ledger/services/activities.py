@@ -10,8 +10,8 @@ from xuejiao.accounts.models import AuditAction
 from xuejiao.campaigns.completion import refresh_organization
 from xuejiao.core.errors import PermissionDenied, ServiceError, StaleRecord
 
-from .models import Activity, ActivityStatus, Correction
-from .permissions import can_record, can_review
+from ..models import Activity, ActivityStatus, Correction
+from ..permissions import can_record, can_review
 
 # Fields a recorder fills in; everything else is set by the workflow.
 ACTIVITY_FIELDS = (

@@ -1,0 +1,6 @@
+from django.urls import include, path
+
+app_name = "ledger"
+urlpatterns = [
+    path("", include("xuejiao.ledger.urls_activities")),
+]
