@@ -14,7 +14,7 @@ from xuejiao.core.errors import ServiceError
 
 from . import audit, services
 from .forms import LoginForm, PasswordChangeForm, TokenForm
-from .models import AuditAction
+from .models import AuditAction, User
 
 
 class LoginView(auth_views.LoginView):
@@ -28,7 +28,10 @@ def locked_out(request, original_response=None, credentials=None):
 
     django-axes 8 calls this as (request, original_response, credentials)."""
     username = (credentials or {}).get("username", "")
-    audit.record(AuditAction.LOCKED_OUT, request=request, username=username[:150])
+    # Attached to the user's organisation, so that their district admin sees it in the log.
+    known = User.objects.filter(username=username).select_related("home_organization").first()
+    organization = known.home_organization if known else None
+    audit.record(AuditAction.LOCKED_OUT, request=request, username=username[:150], organization=organization)
     form = LoginForm(request, initial={"username": username})
     return render(request, "accounts/login.html", {"form": form, "locked_out": True}, status=429)
 
