@@ -50,6 +50,9 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
     "treebeard",
     "axes",
+    # django-ninja's own templates and static files: the API docs page then loads Swagger UI
+    # from our static files instead of a CDN the intranet cannot reach.
+    "ninja",
     "xuejiao.core",
     "xuejiao.orgs",
     "xuejiao.accounts",
