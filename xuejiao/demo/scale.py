@@ -82,7 +82,6 @@ def spread(total: int, buckets: int) -> list[int]:
 class _Node:
     path: str
     name: str
-    level: int
 
 
 def _name(level: int, index_in_parent: int, parent: _Node) -> str:
@@ -110,7 +109,7 @@ _LEVEL_FIELDS = (
 
 def _organizations(root_path: str, sizes: list[int]) -> Iterator[Organization]:
     """Every organisation of the tree, level by level, with path, depth and numchild set."""
-    parents = [_Node(root_path, ROOT_NAME, 0)]
+    parents = [_Node(root_path, ROOT_NAME)]
     children_per_parent = spread(sizes[1], 1)
     serial = 0
     yield _organization(root_path, ROOT_CODE, ROOT_NAME, 0, children_per_parent[0], 0)
@@ -122,7 +121,7 @@ def _organizations(root_path: str, sizes: list[int]) -> Iterator[Organization]:
         for parent, count in zip(parents, children_per_parent, strict=True):
             for index in range(1, count + 1):
                 serial += 1
-                node = _Node(child_path(parent.path, index), _name(level, index, parent), level)
+                node = _Node(child_path(parent.path, index), _name(level, index, parent))
                 numchild = grandchildren[len(nodes)]
                 nodes.append(node)
                 yield _organization(node.path, f"{ROOT_CODE}-{serial:07d}", node.name, level, numchild, index)
@@ -172,6 +171,7 @@ def _references(target) -> Iterator[tuple[type, object]]:
     """(model, foreign key) of every foreign key or one-to-one field pointing to `target`."""
     for model in apps.get_models(include_auto_created=True):
         for fk in model._meta.concrete_fields:
+            # People are deleted separately, with one plain DELETE.
             if fk.is_relation and fk.remote_field.model is target and model is not Person:
                 yield model, fk
 
