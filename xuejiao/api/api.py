@@ -37,7 +37,9 @@ def refused(request, exc):
     return api.create_response(request, {"detail": str(exc)}, status=400)
 
 
-from . import me, orgs  # noqa: E402  (routers register themselves on `api`)
+from . import activities, campaigns, me, orgs  # noqa: E402
 
 api.add_router("/", me.router)
 api.add_router("/orgs", orgs.router)
+api.add_router("/activities", activities.router)
+api.add_router("/campaigns", campaigns.router)
