@@ -161,6 +161,15 @@ STATICFILES_DIRS = [BASE_DIR / "static"]
 MEDIA_URL = "/media/"
 MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", BASE_DIR / "var" / "media"))
 
+# Evidence attached to ledger records (photos, sign-in sheets, minutes, audio, video) is
+# stored outside MEDIA_ROOT and served only by a scoped view, never by a public URL.
+EVIDENCE_ROOT = Path(os.environ.get("EVIDENCE_ROOT", BASE_DIR / "var" / "evidence"))
+MB = 1024 * 1024
+EVIDENCE_MAX_IMAGE_BYTES = env_int("EVIDENCE_MAX_IMAGE_BYTES", 10 * MB)
+EVIDENCE_MAX_PDF_BYTES = env_int("EVIDENCE_MAX_PDF_BYTES", 20 * MB)
+EVIDENCE_MAX_AUDIO_BYTES = env_int("EVIDENCE_MAX_AUDIO_BYTES", 50 * MB)
+EVIDENCE_MAX_VIDEO_BYTES = env_int("EVIDENCE_MAX_VIDEO_BYTES", 200 * MB)
+
 MESSAGE_STORAGE = "django.contrib.messages.storage.session.SessionStorage"
 
 PAGE_SIZE = 20

@@ -10,6 +10,7 @@ from .activity import (
     Correction,
     Mode,
 )
+from .evidence import Evidence, EvidenceKind, evidence_storage
 
 __all__ = [
     "COUNTING_STATUSES",
@@ -19,5 +20,8 @@ __all__ = [
     "Attendance",
     "AttendanceStatus",
     "Correction",
+    "Evidence",
+    "EvidenceKind",
     "Mode",
+    "evidence_storage",
 ]
