@@ -11,6 +11,14 @@ from .activity import (
     Mode,
 )
 from .evidence import Evidence, EvidenceKind, evidence_storage
+from .materials import (
+    MakeUpStatus,
+    MakeUpTask,
+    Material,
+    MaterialAssignment,
+    MaterialKind,
+    Reflection,
+)
 
 __all__ = [
     "COUNTING_STATUSES",
@@ -22,6 +30,12 @@ __all__ = [
     "Correction",
     "Evidence",
     "EvidenceKind",
+    "MakeUpStatus",
+    "MakeUpTask",
+    "Material",
+    "MaterialAssignment",
+    "MaterialKind",
     "Mode",
+    "Reflection",
     "evidence_storage",
 ]

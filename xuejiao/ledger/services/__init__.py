@@ -14,9 +14,29 @@ from .activities import (
     validate_activity,
     verify_activity,
 )
+from .materials import (
+    RecipientPick,
+    can_edit_reflection,
+    can_manage_make_up,
+    can_publish,
+    create_make_up_tasks,
+    edit_reflection,
+    post_reflection,
+    publish_material,
+    push_material,
+)
 
 __all__ = [
     "ACTIVITY_FIELDS",
+    "RecipientPick",
+    "can_edit_reflection",
+    "can_manage_make_up",
+    "can_publish",
+    "create_make_up_tasks",
+    "edit_reflection",
+    "post_reflection",
+    "publish_material",
+    "push_material",
     "create_activity",
     "delete_activity",
     "flag_highlight",
