@@ -2,15 +2,17 @@
 
 from dataclasses import dataclass, field
 
-from django.db.models import QuerySet, Sum
+from django.db.models import F, Q, QuerySet, Sum
+from django.db.models.functions import Length
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from xuejiao.ledger.models import COUNTING_STATUSES, Activity
 from xuejiao.orgs.models import Category, Organization
 from xuejiao.orgs.scope import PATH_END
 
-from .models import Campaign, Completion, CompletionRollup, RequiredAction
-from .rules import counted_records
+from .models import Campaign, Completion, CompletionRollup, RequiredAction, RuleType
+from .rules import counted_records, counts_q
 
 
 class Status:
@@ -153,3 +155,43 @@ def not_done(action: RequiredAction, scope, under: Organization | None = None) -
     if under is not None:
         queryset = queryset.filter(org_path__gte=under.path, org_path__lt=under.path + PATH_END)
     return queryset.select_related("organization").order_by("org_path")
+
+
+def cells_for(campaign: Campaign, organizations: list[Organization]) -> dict:
+    """{(action id, organisation id): Completion} of the given organisations' own cells, in one query."""
+    cells = Completion.objects.filter(
+        action__campaign=campaign, organization_id__in=[o.pk for o in organizations]
+    ).order_by()
+    return {(c.action_id, c.organization_id): c for c in cells}
+
+
+def optional_activities(campaign: Campaign, organization: Organization) -> QuerySet:
+    """自选动作: the organisation's submitted or verified records of the campaign that count
+    towards none of the required actions that apply to it."""
+    queryset = Activity.objects.filter(
+        organization_id=organization.pk, campaign=campaign, status__in=COUNTING_STATUSES
+    )
+    applicable = campaign.actions.filter(
+        rule_type=RuleType.ACTIVITY_COUNT, completions__organization_id=organization.pk
+    )
+    counted = None
+    for action in applicable:
+        condition = counts_q(action)
+        if action.min_summary_length:
+            condition &= Q(summary_length__gte=action.min_summary_length)
+        counted = condition if counted is None else counted | condition
+    if counted is not None:
+        # The conditions may refer to these two, as in rules.counting_activities.
+        queryset = queryset.annotate(present_x100=F("present") * 100, summary_length=Length("summary"))
+        queryset = queryset.exclude(counted)
+    return queryset.order_by("-starts_at", "-pk")
+
+
+def highlights(campaign: Campaign, scope, under: Organization | None = None) -> QuerySet:
+    """特色亮点 of the campaign in scope (and under `under`), newest first."""
+    queryset = scope.filter(
+        Activity.objects.filter(campaign=campaign, is_highlight=True, status__in=COUNTING_STATUSES)
+    )
+    if under is not None:
+        queryset = queryset.filter(org_path__gte=under.path, org_path__lt=under.path + PATH_END)
+    return queryset.select_related("organization").order_by("-starts_at", "-pk")

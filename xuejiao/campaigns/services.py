@@ -197,3 +197,49 @@ def copy_actions(*, actor, source: Campaign, target: Campaign, request=None) -> 
             % {"n": len(copies), "name": source.name},
         )
     return copies
+
+
+def save_phases(*, actor, campaign: Campaign, rows: list[dict], request=None) -> list[Phase]:
+    """Replace the campaign's phases in one step.
+
+    `rows` are dicts with `name`, `starts_on`, `ends_on`, `sort_order`, and `id` for an
+    existing phase; an existing phase left out is deleted (its actions keep no phase).
+    """
+    if not can_run(actor, campaign):
+        raise PermissionDenied(_("You may not change this campaign."))
+    for row in rows:
+        if not (row.get("name") or "").strip():
+            raise ServiceError(_("Give every phase a name."))
+        starts_on, ends_on = row.get("starts_on"), row.get("ends_on")
+        if starts_on and ends_on and ends_on < starts_on:
+            raise ServiceError(_("The phase “%(name)s” ends before it starts.") % {"name": row["name"]})
+        for day in (starts_on, ends_on):
+            if day and not campaign.starts_on <= day <= campaign.ends_on:
+                raise ServiceError(
+                    _("The phase “%(name)s” must fall within the campaign's period.") % {"name": row["name"]}
+                )
+    with transaction.atomic():
+        existing = {phase.pk: phase for phase in campaign.phases.select_for_update()}
+        kept, saved = set(), []
+        for order, row in enumerate(rows):
+            phase = existing.get(row.get("id")) or Phase(campaign=campaign)
+            phase.name = row["name"].strip()
+            phase.starts_on = row.get("starts_on")
+            phase.ends_on = row.get("ends_on")
+            phase.sort_order = row.get("sort_order", order)
+            phase.save()
+            kept.add(phase.pk)
+            saved.append(phase)
+        removed = [phase for pk, phase in existing.items() if pk not in kept]
+        for phase in removed:
+            phase.delete()
+        audit.record(
+            AuditAction.UPDATE,
+            actor=actor,
+            request=request,
+            obj=campaign,
+            organization=campaign.root,
+            summary=_("Phases: %(names)s") % {"names": "、".join(p.name for p in saved)},
+            changes={"phases": [p.name for p in saved], "removed": [p.name for p in removed]},
+        )
+    return saved
