@@ -24,6 +24,15 @@ class CampaignForm(forms.ModelForm):
         widgets = {"starts_on": DATE, "ends_on": DATE}
         error_messages = {"name": {"required": _("Enter the campaign's name.")}}
 
+    def clean(self):
+        data = super().clean()
+        starts_on, ends_on = data.get("starts_on"), data.get("ends_on")
+        if starts_on and ends_on and ends_on < starts_on:
+            # Said in words here, under the field (the service says the same), rather than as
+            # the database constraint's name.
+            self.add_error("ends_on", _("The campaign ends before it starts."))
+        return data
+
 
 class NewCampaignForm(CampaignForm):
     root = forms.IntegerField(
