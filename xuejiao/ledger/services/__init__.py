@@ -14,6 +14,7 @@ from .activities import (
     validate_activity,
     verify_activity,
 )
+from .evidence import add_evidence, delete_evidence
 from .materials import (
     RecipientPick,
     can_edit_reflection,
@@ -25,9 +26,14 @@ from .materials import (
     publish_material,
     push_material,
 )
+from .signin import mark_attendance, sign_in
 
 __all__ = [
     "ACTIVITY_FIELDS",
+    "add_evidence",
+    "delete_evidence",
+    "mark_attendance",
+    "sign_in",
     "RecipientPick",
     "can_edit_reflection",
     "can_manage_make_up",
