@@ -6,6 +6,7 @@ urlpatterns = [
     path("", include("xuejiao.core.urls")),
     path("accounts/", include("xuejiao.accounts.urls")),
     path("orgs/", include("xuejiao.orgs.urls")),
+    path("ledger/", include("xuejiao.ledger.urls")),
     path("campaigns/", include("xuejiao.campaigns.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("api/v1/", api.urls),

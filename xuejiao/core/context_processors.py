@@ -12,6 +12,7 @@ NAV_ITEMS = [
     ("core:home", _("Home"), "home", "all"),
     ("orgs:tree", _("Organisations"), "sitemap", "all"),
     ("orgs:people", _("People"), "users", "all"),
+    ("ledger:activities", _("Ledger"), "notebook", "all"),
     ("campaigns:list", _("Campaigns"), "flag", "all"),
     ("accounts:users", _("Users"), "user-shield", "managers"),
     ("accounts:audit", _("Audit log"), "history", "managers"),

@@ -1,0 +1,25 @@
+"""Activity pages, evidence, attendance and QR sign-in (included by ledger/urls.py)."""
+
+from django.urls import path
+
+from .views import activities, evidence, signin
+
+urlpatterns = [
+    path("", activities.activity_list, name="activities"),
+    path("new/", activities.activity_create, name="activity_create"),
+    path("<int:pk>/", activities.activity_detail, name="activity_detail"),
+    path("<int:pk>/edit/", activities.activity_edit, name="activity_edit"),
+    path("<int:pk>/submit/", activities.activity_submit, name="activity_submit"),
+    path("<int:pk>/verify/", activities.activity_verify, name="activity_verify"),
+    path("<int:pk>/return/", activities.activity_return, name="activity_return"),
+    path("<int:pk>/highlight/", activities.activity_highlight, name="activity_highlight"),
+    path("<int:pk>/delete/", activities.activity_delete, name="activity_delete"),
+    path("<int:pk>/evidence/", evidence.evidence_upload, name="evidence_upload"),
+    path("evidence/<int:pk>/", evidence.evidence_file, name="evidence_file"),
+    path("evidence/<int:pk>/thumbnail/", evidence.evidence_thumbnail, name="evidence_thumbnail"),
+    path("evidence/<int:pk>/delete/", evidence.evidence_delete, name="evidence_delete"),
+    path("<int:pk>/attendance/", signin.attendance, name="attendance"),
+    path("<int:pk>/qr/", signin.qr_page, name="qr"),
+    # Public (no login): the signed token in the address is the key.
+    path("signin/<str:token>/", signin.signin_page, name="signin"),
+]
