@@ -116,7 +116,9 @@ def export_people(request):
             ],
         )
     workbook.close()
-    record_export(actor=request.user, what="people", rows=rows, organization=organization, request=request)
+    record_export(
+        actor=request.user, what=_("the people roster"), rows=rows, organization=organization, request=request
+    )
     stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
     spool.seek(0)
     return FileResponse(

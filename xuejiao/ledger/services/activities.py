@@ -178,7 +178,7 @@ def _transition(actor, activity, allowed_from, to, check, action_label, request,
             request=request,
             obj=current,
             changes={"status": [before, to], **{k: str(v) for k, v in extra.items()}},
-            summary=f"{action_label}: {current.title}",
+            summary=_("%(action)s: %(title)s") % {"action": action_label, "title": current.title},
         )
         _refresh(current, current.campaign)
     return current
