@@ -11,6 +11,7 @@ from xuejiao.orgs.scope import PATH_END
 from .models import Campaign, RuleType
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+CHECK = {"class": "form-check-input"}
 
 
 class CampaignSearchForm(forms.Form):
@@ -94,22 +95,28 @@ class ActionForm(forms.Form):
             (APPLY_TO_LIST, _("Only the organisations listed")),
         ],
         initial=APPLY_BY_CRITERIA,
-        widget=forms.RadioSelect,
+        widget=forms.RadioSelect(attrs=CHECK),
     )
     categories = forms.MultipleChoiceField(
-        label=_("Categories"), choices=Category.choices, required=False, widget=forms.CheckboxSelectMultiple
+        label=_("Categories"),
+        choices=Category.choices,
+        required=False,
+        widget=forms.CheckboxSelectMultiple(attrs=CHECK),
     )
     org_kinds = forms.MultipleChoiceField(
         label=_("Organisation kinds"),
         choices=Kind.choices,
         required=False,
-        widget=forms.CheckboxSelectMultiple,
+        widget=forms.CheckboxSelectMultiple(attrs=CHECK),
     )
     depths = forms.TypedMultipleChoiceField(
-        label=_("Tree levels"), coerce=int, required=False, widget=forms.CheckboxSelectMultiple
+        label=_("Tree levels"), coerce=int, required=False, widget=forms.CheckboxSelectMultiple(attrs=CHECK)
     )
     systems = forms.ModelMultipleChoiceField(
-        label=_("Systems"), queryset=System.objects.all(), required=False, widget=forms.CheckboxSelectMultiple
+        label=_("Systems"),
+        queryset=System.objects.all(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple(attrs=CHECK),
     )
     explicit_orgs = IdListField(label=_("Organisations"), required=False)
 
@@ -117,13 +124,13 @@ class ActionForm(forms.Form):
         label=_("Completion rule"),
         choices=RuleType.choices,
         initial=RuleType.ACTIVITY_COUNT,
-        widget=forms.RadioSelect,
+        widget=forms.RadioSelect(attrs=CHECK),
     )
     activity_kinds = forms.MultipleChoiceField(
         label=_("Activity kinds that count"),
         choices=ActivityKind.choices,
         required=False,
-        widget=forms.CheckboxSelectMultiple,
+        widget=forms.CheckboxSelectMultiple(attrs=CHECK),
     )
     min_count = forms.IntegerField(label=_("At least"), min_value=1, initial=1)
     require_first_agenda = forms.BooleanField(

@@ -28,34 +28,41 @@ def status_badge(status: str):
     )
 
 
-def level(percent: float) -> str:
-    """A colour for a completion rate: green when complete, then blue, yellow, red."""
+def colour(percent: float, overdue: int = 0) -> str:
+    """Green when complete, red while some are overdue, blue otherwise: a low figure for an
+    action that is not yet due is no alarm."""
     if percent >= 100:
         return "green"
-    if percent >= 60:
-        return "blue"
-    if percent >= 30:
-        return "yellow"
-    return "red"
+    if overdue:
+        return "red"
+    return "primary"
 
 
 @register.filter
 def heat(figures) -> str:
-    """Background class of a matrix cell."""
+    """Background class of a matrix cell: complete, overdue somewhere, under way, or nothing."""
     if not figures.applicable:
         return ""
-    return f"bg-{level(figures.percent)}-lt"
+    if figures.percent >= 100:
+        return "bg-green-lt"
+    if figures.overdue:
+        return "bg-red-lt"
+    if figures.done:
+        return "bg-azure-lt"
+    return ""
 
 
 @register.inclusion_tag("campaigns/_progress.html")
 def progress_bar(figures, label: str = ""):
     """`figures` is a queries.Figures or a category_percentages row (a dict with "percent")."""
-    percent = figures["percent"] if isinstance(figures, dict) else figures.percent
+    if isinstance(figures, dict):
+        percent, overdue = figures["percent"], 0
+    else:
+        percent, overdue = figures.percent, figures.overdue
     return {
         "percent": percent,
         # A CSS width must not be localised ("50,5%" is no width).
         "width": f"{min(percent, 100):.1f}",
-        "colour": level(percent),
-        "figures": figures,
+        "colour": colour(percent, overdue),
         "label": label,
     }

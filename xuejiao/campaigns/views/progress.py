@@ -34,6 +34,7 @@ from ..queries import (
     optional_activities,
 )
 from ..rules import required_count
+from ..templatetags.campaign_tags import colour
 from .common import (
     action_or_404,
     campaign_or_404,
@@ -344,6 +345,10 @@ def org_checklist(request, pk, org_pk):
             "applicable_count": len(applicable),
             "done_count": done,
             "percent": round(100 * done / len(applicable)) if applicable else 0,
+            "bar_colour": colour(
+                100 * done / len(applicable) if applicable else 0,
+                sum(1 for item in applicable if item["status"] == Status.OVERDUE),
+            ),
             "page_obj": optional,
             "own_highlights": own_highlights,
             "ledger_links": ledger_links(),
