@@ -63,7 +63,13 @@ def users(request):
         request,
         queryset.select_related("home_organization")
         .prefetch_related(
-            Prefetch("role_assignments", queryset=RoleAssignment.objects.select_related("organization"))
+            # Only the roles held inside the viewer's scope: the others' organisations are not theirs to see.
+            Prefetch(
+                "role_assignments",
+                queryset=manage_scope(request.user).filter(
+                    RoleAssignment.objects.select_related("organization")
+                ),
+            )
         )
         .order_by("home_org_path", "username"),
     )
@@ -115,12 +121,14 @@ def user_detail(request, pk):
 def _detail_context(request, user, grant_form, reset_form=None):
     return {
         "subject": user,
-        "assignments": user.role_assignments.select_related("organization").order_by("role"),
+        "assignments": manage_scope(request.user)
+        .filter(user.role_assignments.select_related("organization"))
+        .order_by("role"),
         "grant_form": grant_form,
         "reset_form": reset_form or ResetPasswordForm(),
-        "recent": AuditEntry.objects.filter(Q(user=user) | Q(object_type="user", object_id=str(user.pk)))[
-            :10
-        ],
+        "recent": manage_scope(request.user).filter(
+            AuditEntry.objects.filter(Q(user=user) | Q(object_type="user", object_id=str(user.pk)))
+        )[:10],
     }
 
 

@@ -16,7 +16,7 @@ import re
 
 import openpyxl
 import pytest
-from django.urls import reverse
+from django.urls import get_resolver, reverse
 
 from xuejiao.accounts.models import ApiToken, AuditEntry, RoleAssignment, User
 from xuejiao.accounts.roles import Role
@@ -441,6 +441,58 @@ def test_anonymous_visitors_are_sent_to_the_login_page_or_get_401_from_the_api(t
         assert response["Location"].startswith(reverse("accounts:login")), url
     for url in ["/api/v1/me", "/api/v1/orgs", f"/api/v1/orgs/{org.pk}"]:
         assert client.get(url).status_code == 401, url
+    assert client.get(reverse("accounts:login")).status_code == 200
+    assert client.get(reverse("core:healthz")).status_code == 200
+
+
+# Every page of these apps, and where the matrix above proves it. A new page fails
+# test_every_page_of_the_core_orgs_and_accounts_apps_is_in_the_matrix until it is added here
+# and to the tables above.
+COVERED_PAGES = {
+    "core:home": "OPEN_PAGES",
+    "core:healthz": "anonymous test",
+    "orgs:tree": "OPEN_PAGES, tree roots",
+    "orgs:search": "OPEN_PAGES, search rows (full and htmx)",
+    "orgs:autocomplete": "OPEN_PAGES, autocomplete rows (and for=manage)",
+    "orgs:detail": "READ_ORG_PAGES (three tabs)",
+    "orgs:children": "READ_ORG_PAGES, children rows",
+    "orgs:create_child": "WRITE_ORG_PAGES, POST test",
+    "orgs:edit": "WRITE_ORG_PAGES, POST test",
+    "orgs:move": "WRITE_ORG_PAGES; POST in test_move_and_archive",
+    "orgs:archive": "archive POST test",
+    "orgs:create_person": "WRITE_ORG_PAGES, POST test",
+    "orgs:people": "OPEN_PAGES, READ_ORG_PAGES, people rows",
+    "orgs:export_people": "OPEN_PAGES, READ_ORG_PAGES, export rows",
+    "orgs:edit_person": "person test (GET and POST)",
+    "accounts:login": "anonymous test; test_login_security",
+    "accounts:logout": "test_login_security, test_audit",
+    "accounts:password_change": "OPEN_PAGES; test_login_security",
+    "accounts:profile": "OPEN_PAGES",
+    "accounts:revoke_token": "token test",
+    "accounts:users": "MANAGER_PAGES, user rows",
+    "accounts:create_user": "MANAGER_PAGES",
+    "accounts:user_detail": "USER_PAGES",
+    "accounts:grant": "USER_PAGES",
+    "accounts:reset_password": "USER_PAGES",
+    "accounts:set_active": "USER_PAGES",
+    "accounts:revoke": "revoke test",
+    "accounts:audit": "MANAGER_PAGES, audit rows",
+}
+COVERED_API_PATHS = {"/api/v1/me", "/api/v1/orgs", "/api/v1/orgs/{org_id}"}
+
+
+def test_every_page_of_the_core_orgs_and_accounts_apps_is_in_the_matrix():
+    resolver = get_resolver()
+    names = set()
+    for namespace in ("core", "orgs", "accounts"):
+        _prefix, app_resolver = resolver.namespace_dict[namespace]
+        names |= {f"{namespace}:{name}" for name in app_resolver.reverse_dict if isinstance(name, str)}
+    assert names == set(COVERED_PAGES)
+
+
+def test_every_me_and_organisation_endpoint_of_the_api_is_in_the_matrix(client):
+    paths = set(client.get("/api/v1/openapi.json").json()["paths"])
+    assert {p for p in paths if p == "/api/v1/me" or p.startswith("/api/v1/orgs")} == COVERED_API_PATHS
 
 
 def test_the_zhongyuan_admin_gets_404_for_everything_of_erqi_in_pages_and_api(tree, members, client_for):
@@ -671,3 +723,34 @@ def test_phones_are_masked_for_a_leader_and_an_operator_but_full_for_the_distric
         for url in (zhengfei_people, reverse("orgs:people")):
             text = main_part(client_for(persona).get(url))
             assert "13800003333" in text and "138****3333" not in text, (persona, url)
+
+
+@pytest.fixture
+def dual(tree, personas):
+    """A user homed in 中原区 who also runs 二七区's campaign office, and has acted there."""
+    user = User.objects.create_user(
+        username="dual",
+        password="Member#2021pass",
+        home_organization=tree.zhongyuan,
+        must_change_password=False,
+    )
+    RoleAssignment.objects.create(user=user, role=Role.CAMPAIGN_OFFICE, organization=tree.erqi)
+    RoleAssignment.objects.create(user=user, role=Role.OPERATOR, organization=tree.zhongyuan_street)
+    org_services.update_organization(actor=user, organization=tree.zhengfei, short_name="郑飞")
+    org_services.create_person(actor=user, organization=tree.renhe, name="王建国")
+    return user
+
+
+def test_a_users_page_shows_only_the_roles_and_activity_inside_the_viewers_scope(dual, client_for):
+    response = client_for("zhongyuan_admin").get(reverse("accounts:user_detail", args=[dual.pk]))
+    assert response.status_code == 200
+    assert "林山寨街道" in main_part(response)
+    assert_no_hidden_names("zhongyuan_admin", main_part(response))
+    # The district admin of 二七区 cannot open this user (homed in 中原区) at all.
+    assert client_for("erqi_admin").get(reverse("accounts:user_detail", args=[dual.pk])).status_code == 404
+
+
+def test_the_user_list_shows_only_the_roles_inside_the_viewers_scope(dual, client_for):
+    response = client_for("zhongyuan_admin").get(reverse("accounts:users"))
+    assert "dual" in main_part(response) and "林山寨街道" in main_part(response)
+    assert_no_hidden_names("zhongyuan_admin", main_part(response))
