@@ -263,6 +263,10 @@ def test_a_community_operator_reads_its_checklist(browser, live_server, demo_cam
         log_in(page, base, "zhengfei_operator")
         page.goto(f"{base}/campaigns/")
         page.locator("a", has_text="党纪学习教育").first.click()
+        page.wait_for_url(f"**/campaigns/{campaign.pk}/")
+        assert page.locator(".app-action-card").count() == 5
+        assert fits_the_screen(page)
+        screenshot(page, f"campaign-detail-{viewport_name}")
         page.locator(".app-campaign-tabs a", has_text="任务清单").click()
         page.wait_for_url(f"**/campaigns/{campaign.pk}/checklist/{zhengfei.pk}/")
         body = page.locator(".page-body").inner_text()
