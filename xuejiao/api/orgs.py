@@ -45,10 +45,12 @@ class OrgFilters(Schema):
     offset: int = Field(0, ge=0)
 
 
-def _with_parent_ids(orgs: list[Organization]) -> list[Organization]:
-    """Resolve every parent in one query (treebeard would run one per node)."""
+def _with_parent_ids(orgs: list[Organization], scope) -> list[Organization]:
+    """Resolve every parent in one query (treebeard would run one per node).
+
+    A parent outside the caller's scope is null, as on the pages: the top of a scope is a root."""
     parent_paths = {org.path[: -Organization.steplen] for org in orgs if org.depth > 1}
-    ids = dict(Organization.objects.filter(path__in=parent_paths).values_list("path", "id"))
+    ids = dict(scope.filter(Organization.objects.filter(path__in=parent_paths)).values_list("path", "id"))
     for org in orgs:
         org.parent_id_value = ids.get(org.path[: -Organization.steplen])
     return orgs
@@ -75,10 +77,11 @@ def list_orgs(request, filters: Query[OrgFilters]):
             filters.offset : filters.offset + filters.limit
         ]
     )
-    return {"count": count, "items": _with_parent_ids(page)}
+    return {"count": count, "items": _with_parent_ids(page, scope)}
 
 
 @router.get("/{org_id}", response=OrgOut, summary="One organisation (404 outside the caller's scope)")
 def get_org(request, org_id: int):
-    org = scope_for(request.auth).get_or_404(Organization.objects.prefetch_related("systems"), pk=org_id)
-    return _with_parent_ids([org])[0]
+    scope = scope_for(request.auth)
+    org = scope.get_or_404(Organization.objects.prefetch_related("systems"), pk=org_id)
+    return _with_parent_ids([org], scope)[0]

@@ -163,6 +163,16 @@ def test_one_organisation_is_200_in_scope_and_a_json_404_outside(api, tree):
         assert outside.json() == {"detail": translation.gettext("Not found.")}
 
 
+def test_a_parent_outside_the_scope_is_null_so_the_top_of_the_scope_is_a_root(api, tree):
+    assert api("city_admin").get(f"/orgs/{tree.zhongyuan.pk}").json()["parent_id"] == tree.city.pk
+    assert api("zhongyuan_admin").get(f"/orgs/{tree.zhongyuan.pk}").json()["parent_id"] is None
+    items = api("erqi_admin").get("/orgs").json()["items"]
+    assert [(o["name"], o["parent_id"]) for o in items[:2]] == [
+        ("二七区", None),
+        ("人和路街道", tree.erqi.pk),
+    ]
+
+
 def test_the_parent_filter_lists_the_children_in_scope(api, tree):
     city = api("city_admin")
     assert names(city.get("/orgs", {"parent": tree.city.pk})) == ["二七区", "中原区", "市教育局"]
