@@ -6,6 +6,8 @@ from .views import activities, evidence, signin
 
 urlpatterns = [
     path("", activities.activity_list, name="activities"),
+    # The same page under the name the other activity pages follow (bench/ledger_scale.py).
+    path("", activities.activity_list, name="activity_list"),
     path("new/", activities.activity_create, name="activity_create"),
     path("<int:pk>/", activities.activity_detail, name="activity_detail"),
     path("<int:pk>/edit/", activities.activity_edit, name="activity_edit"),
