@@ -544,11 +544,12 @@ def test_lists_are_scoped(client_for, tree, personas, theme_day):
     published = client_for("erqi_admin").get(reverse("ledger:materials") + "?tab=published")
     assert [m.pk for m in published.context["page_obj"]] == [theme_day.pk]
     received = client_for("street_operator").get(reverse("ledger:materials") + "?tab=received")
-    assert {a.organization.name for a in received.context["page_obj"]} == {
+    # Newest material first, its recipients in tree order.
+    assert [a.organization.name for a in received.context["page_obj"]] == [
         "人和路街道",
         "郑飞社区",
         "郑飞社区第一党支部",
-    }
+    ]
     received = client_for("zhengfei_operator").get(reverse("ledger:materials"))
     assert received.context["tab"] == "received"
     assert [a.organization.name for a in received.context["page_obj"]] == ["郑飞社区"]
@@ -687,3 +688,20 @@ def test_activity_wall_and_make_up_button(client_for, tree, attended, zhengfei_m
 def test_anonymous_visitors_are_sent_to_log_in(theme_day):
     response = Client().get(reverse("ledger:material_detail", args=[theme_day.pk]))
     assert response.status_code == 302 and "/accounts/login/" in response.url
+
+
+def test_my_study_and_the_wall_queries_do_not_grow_with_rows(tree, personas, attended, zhengfei_members):
+    services.create_make_up_tasks(attended)
+    absentee = member(zhengfei_members[1])
+    client = logged_in(absentee)
+    wall = reverse("ledger:activity_reflections", args=[attended.pk])
+    publish(personas["erqi_admin"], tree.erqi, RecipientPick(tree.zhengfei))
+    services.post_reflection(actor=member(zhengfei_members[0]), text=REFLECTION, activity=attended)
+    few = [count_queries(client, reverse("ledger:my_study")), count_queries(client, wall)]
+    for n in range(8):
+        publish(personas["erqi_admin"], tree.erqi, RecipientPick(tree.zhengfei), title=f"材料{n}")
+        other = activity_in(tree.zhengfei, title=f"活动{n}")
+        Attendance.objects.create(activity=other, person=zhengfei_members[1], status=AttendanceStatus.ABSENT)
+        services.create_make_up_tasks(other)
+    services.post_reflection(actor=member(zhengfei_members[2]), text=REFLECTION, activity=attended)
+    assert [count_queries(client, reverse("ledger:my_study")), count_queries(client, wall)] == few

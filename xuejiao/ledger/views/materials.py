@@ -136,7 +136,12 @@ def material_list(request):
             queryset = queryset.filter(**{f"{prefix}deadline__gte": today})
         elif data["state"] == "past":
             queryset = queryset.filter(**{f"{prefix}deadline__lt": today})
-    page = paginate(request, queryset.order_by("-created_at", "-id"))
+    if tab == "published":
+        queryset = queryset.order_by("-created_at", "-id")
+    else:
+        # Newest material first (ids grow with time), its recipients in tree order.
+        queryset = queryset.order_by("-material_id", "org_path")
+    page = paginate(request, queryset)
     if tab == "received":
         _attach_roster_counts(page.object_list)
     return render(
