@@ -1,7 +1,7 @@
 """On a phone, 郑飞社区's operator records a theme day with two photos and the first agenda
 item and submits it; the district then sees the checklist item done and its roll-up move."""
 
-from datetime import date
+from datetime import date, timedelta
 
 import pytest
 from django.core.management import call_command
@@ -9,6 +9,7 @@ from PIL import Image
 
 from xuejiao.accounts.models import User
 from xuejiao.campaigns import services as campaign_services
+from xuejiao.campaigns.models import Campaign, Completion
 from xuejiao.campaigns.queries import Status, checklist, figures_for
 from xuejiao.core.tests.browser import DESKTOP, PHONE, screenshot
 from xuejiao.ledger.models import Activity, ActivityKind, ActivityStatus
@@ -26,25 +27,41 @@ def demo(transactional_db):
 
 @pytest.fixture
 def theme_day_campaign(demo):
-    city_admin = User.objects.get(username="city_admin")
-    campaign = campaign_services.create_campaign(
-        actor=city_admin,
-        root=Organization.objects.get(name="中共郑州市委"),
-        name="党史学习教育",
-        motto="学党史、悟思想、办实事、开新局",
-        starts_on=date(2021, 3, 1),
-        ends_on=date(2021, 12, 31),
+    """The demo's 2021 campaign and its theme-day action for communities, left open for
+    郑飞社区; when the demo has no campaign, one made here (as the campaign office would)."""
+    zhengfei = Organization.objects.get(name="郑飞社区")
+    campaign = Campaign.objects.filter(root__name="中共郑州市委", starts_on__year=2021).first()
+    if campaign is None:
+        city_admin = User.objects.get(username="city_admin")
+        campaign = campaign_services.create_campaign(
+            actor=city_admin,
+            root=Organization.objects.get(name="中共郑州市委"),
+            name="党史学习教育",
+            motto="学党史、悟思想、办实事、开新局",
+            starts_on=date(2021, 3, 1),
+            ends_on=date(2021, 12, 31),
+        )
+        campaign_services.save_action(
+            actor=city_admin,
+            campaign=campaign,
+            title="社区开展主题党日（含第一议题）",
+            categories=[Category.COMMUNITY],
+            activity_kinds=[ActivityKind.THEME_DAY],
+            require_first_agenda=True,
+            min_photos=2,
+            due_date=date(2021, 6, 30),
+        )
+    open_cells = Completion.objects.filter(
+        action__campaign=campaign,
+        action__require_first_agenda=True,
+        organization=zhengfei,
+        done=False,
+    ).select_related("action", "action__campaign")
+    action = min(
+        (cell.action for cell in open_cells if ActivityKind.THEME_DAY in cell.action.activity_kinds),
+        key=lambda a: a.due_date,
     )
-    action = campaign_services.save_action(
-        actor=city_admin,
-        campaign=campaign,
-        title="社区开展主题党日（含第一议题）",
-        categories=[Category.COMMUNITY],
-        activity_kinds=[ActivityKind.THEME_DAY],
-        require_first_agenda=True,
-        min_photos=2,
-        due_date=date(2021, 6, 30),
-    )
+    assert action.min_photos <= 2 and not action.min_summary_length and not action.topic_keyword
     return campaign, action
 
 
@@ -74,10 +91,11 @@ def test_a_theme_day_recorded_on_a_phone_completes_the_checklist(
     browser, live_server, theme_day_campaign, tmp_path
 ):
     campaign, action = theme_day_campaign
+    held_on = max(action.due_date - timedelta(days=25), action.counted_from)
     zhengfei = Organization.objects.get(name="郑飞社区")
     erqi = Organization.objects.get(name="二七区")
     before = figures_for(campaign, [erqi])[(action.pk, erqi.pk)]
-    assert before.applicable > 1 and before.done == 0
+    assert before.applicable > before.done
 
     phone = browser.new_context(viewport=PHONE, locale="zh-CN", is_mobile=True, has_touch=True)
     page = phone.new_page()
@@ -92,7 +110,7 @@ def test_a_theme_day_recorded_on_a_phone_completes_the_checklist(
         assert form.locator("label.required").count() <= 8
         page.select_option("#id_kind", "theme_day")
         page.fill("#id_title", "“永远跟党走”线上主题党日")
-        page.fill("#id_starts_at", "2021-06-05T09:00")
+        page.fill("#id_starts_at", f"{held_on:%Y-%m-%d}T09:00")
         page.fill("#id_expected", "25")
         page.fill("#id_present", "22")
         page.check("#id_first_agenda")
@@ -120,7 +138,7 @@ def test_a_theme_day_recorded_on_a_phone_completes_the_checklist(
         assert activity.status == ActivityStatus.SUBMITTED
         assert activity.photo_count == 2
 
-        page.goto(f"{live_server.url}/ledger/")
+        page.goto(f"{live_server.url}/ledger/?q=永远跟党走")
         assert "“永远跟党走”线上主题党日" in page.locator(".app-ledger-cards").inner_text()
         assert no_horizontal_scroll(page)
         screenshot(page, "ledger-list-phone")
@@ -144,7 +162,7 @@ def test_a_theme_day_recorded_on_a_phone_completes_the_checklist(
     try:
         log_in(page, live_server.url, "erqi_admin")
         page.goto(f"{live_server.url}/campaigns/{campaign.pk}/checklist/{zhengfei.pk}/")
-        row = page.locator(".list-group-item", has_text="社区开展主题党日（含第一议题）")
+        row = page.locator(".list-group-item", has_text=action.title)
         assert "已完成" in row.inner_text()
         assert "“永远跟党走”线上主题党日" in row.inner_text()
         page.goto(f"{live_server.url}/campaigns/{campaign.pk}/progress/?org={erqi.pk}")
