@@ -207,8 +207,13 @@ def _count_failure(activity: Activity, address: str) -> None:
             cache.add(key, 1, _failure_window())
 
 
+def _last_four(phone: str) -> str:
+    """The last four digits of a phone number however it was typed ("138-0000-3333")."""
+    return "".join(ch for ch in phone if ch.isdigit())[-4:]
+
+
 def _match_person(activity: Activity, name: str, digits: str) -> Person | None:
-    candidates = [p for p in roster(activity).filter(name=name) if p.phone and p.phone.strip()[-4:] == digits]
+    candidates = [p for p in roster(activity).filter(name=name) if p.phone and _last_four(p.phone) == digits]
     return candidates[0] if len(candidates) == 1 else None
 
 

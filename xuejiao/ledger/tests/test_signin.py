@@ -271,3 +271,10 @@ def test_only_the_roster_can_be_marked_and_only_by_recorders(meeting, personas, 
 )
 def test_the_attendance_page_is_403_for_readers_and_404_outside(persona, status, meeting, client_for):
     assert client_for(persona).get(reverse("ledger:attendance", args=[meeting.pk])).status_code == status
+
+
+def test_digits_match_a_phone_typed_with_dashes_or_spaces(meeting, tree):
+    Person.objects.create(organization=tree.zhengfei, name="赵敏", phone="138-0000 9876")
+    with time_machine.travel(START, tick=False):
+        result = services.sign_in(activity=meeting, name="赵敏", digits="9876")
+    assert result.person.name == "赵敏"
