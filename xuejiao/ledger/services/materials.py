@@ -161,33 +161,39 @@ def publish_material(*, actor, publisher, recipients, file=None, request=None, *
     chosen = resolve_recipients(actor, publisher, recipients)
     if not chosen:
         raise ServiceError(_("Choose at least one organisation to push the material to."))
-    with transaction.atomic():
-        material = Material(
-            organization=publisher,
-            created_by=actor,
-            **{name: fields[name] for name in MATERIAL_FIELDS if name in fields},
-        )
-        material.title = material.title.strip()
-        material.url = (material.url or "").strip()
-        if upload is not None:
-            material.file_name, material.file_type, material.file_size = (
-                upload.name[:200],
-                upload.content_type,
-                upload.size,
+    material = Material(
+        organization=publisher,
+        created_by=actor,
+        **{name: fields[name] for name in MATERIAL_FIELDS if name in fields},
+    )
+    material.title = material.title.strip()
+    material.url = (material.url or "").strip()
+    try:
+        with transaction.atomic():
+            if upload is not None:
+                material.file_name, material.file_type, material.file_size = (
+                    upload.name[:200],
+                    upload.content_type,
+                    upload.size,
+                )
+                material.file.save(f"material.{upload.extension}", file, save=False)
+            material.save()
+            pushed = _assign(material, chosen)
+            material.refresh_from_db(fields=["recipient_count"])
+            audit.record(
+                AuditAction.CREATE,
+                actor=actor,
+                request=request,
+                obj=material,
+                changes={"recipients": pushed},
+                summary=_("Published “%(title)s” to %(count)d organisations")
+                % {"title": material.title, "count": pushed},
             )
-            material.file.save(f"material.{upload.extension}", file, save=False)
-        material.save()
-        pushed = _assign(material, chosen)
-        material.refresh_from_db(fields=["recipient_count"])
-        audit.record(
-            AuditAction.CREATE,
-            actor=actor,
-            request=request,
-            obj=material,
-            changes={"recipients": pushed},
-            summary=_("Published “%(title)s” to %(count)d organisations")
-            % {"title": material.title, "count": pushed},
-        )
+    except BaseException:
+        # The rows are rolled back; the stored file must not stay behind them.
+        if material.file:
+            material.file.delete(save=False)
+        raise
     return material
 
 

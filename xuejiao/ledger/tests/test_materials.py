@@ -705,3 +705,31 @@ def test_my_study_and_the_wall_queries_do_not_grow_with_rows(tree, personas, att
         services.create_make_up_tasks(other)
     services.post_reflection(actor=member(zhengfei_members[2]), text=REFLECTION, activity=attended)
     assert [count_queries(client, reverse("ledger:my_study")), count_queries(client, wall)] == few
+
+
+def test_a_failed_publish_leaves_no_file_behind(tree, personas, settings, monkeypatch):
+    def fail(*args, **kwargs):
+        raise RuntimeError("database gone")
+
+    monkeypatch.setattr("xuejiao.ledger.services.materials._assign", fail)
+    with pytest.raises(RuntimeError):
+        publish(
+            personas["erqi_admin"],
+            tree.erqi,
+            RecipientPick(tree.renhe),
+            kind=MaterialKind.FILE,
+            file=pdf_file(),
+        )
+    assert not Material.objects.exists()
+    stored = settings.EVIDENCE_ROOT / "materials"
+    assert not stored.exists() or not any(path.is_file() for path in stored.rglob("*"))
+
+
+def test_make_up_tasks_inside_the_submit_transaction(tree, personas, zhengfei_members):
+    """How the activity workflow calls it: in its own transaction, right after the submit."""
+    activity = activity_in(tree.zhengfei, status=ActivityStatus.DRAFT)
+    Attendance.objects.create(activity=activity, person=zhengfei_members[1], status=AttendanceStatus.ABSENT)
+    with transaction.atomic():
+        submitted = services.submit_activity(actor=personas["zhengfei_operator"], activity=activity)
+        assert services.create_make_up_tasks(submitted) == 1
+    assert MakeUpTask.objects.get().person == zhengfei_members[1]
