@@ -1,9 +1,12 @@
-"""Load the Zhengzhou 2021 demo: systems, organisation tree, rosters, persona logins.
+"""Load the Zhengzhou 2021 demo: systems, organisation tree, rosters, persona logins,
+and the 2021 Party-history campaign with its required actions and ledger.
 
 Idempotent by natural keys: an organisation is created only when its code is missing,
 a roster only for an organisation that has no people at all, a persona only when no
-user has its username. Existing rows are never changed, so a second run leaves the
-database exactly as it was, and a persona whose password was changed keeps it.
+user has its username, the campaign, a phase or an action only when none has its name,
+an activity only when none has its external key. Existing rows are never changed, so a
+second run leaves the database exactly as it was, and a persona whose password was
+changed keeps it. Completion is rebuilt at the end, and only when something was created.
 """
 
 from __future__ import annotations
@@ -15,13 +18,17 @@ from django.db import transaction
 from django.db.models import Case, IntegerField, Value, When
 
 from xuejiao.accounts.models import RoleAssignment, User
+from xuejiao.campaigns.completion import rebuild_campaign
+from xuejiao.campaigns.models import Completion, CompletionRollup
 from xuejiao.orgs.models import Organization, Person, System
 from xuejiao.orgs.pinyin import search_text_for
 
 from ..names import roster
 from ..treepaths import PathAllocator, depth_of
+from .activities import ensure_activities
+from .campaign import ensure_campaign
 from .personas import PASSWORD, PERSONAS, Persona
-from .structure import OrgSpec, code_of, demo_tree, rng_for
+from .structure import ROOT_CODE, OrgSpec, code_of, demo_tree, rng_for
 from .units import SYSTEMS
 
 BATCH_SIZE = 1000
@@ -54,7 +61,24 @@ def load() -> LoadResult:
         orgs = _ensure_organizations(specs, systems, result.tally("organisations"))
         _ensure_people(specs, orgs, result.tally("people"))
         _ensure_personas(specs, orgs, result)
+        campaign = ensure_campaign(orgs[ROOT_CODE][0], result.tally)
+        ensure_activities(campaign.pk, specs, orgs, result.tally("activities"))
+        _ensure_completion(campaign, result)
     return result
+
+
+def _ensure_completion(campaign, result: LoadResult) -> None:
+    """Rebuild the campaign's completion when this load created anything, else leave it."""
+    rebuilt = result.created_anything
+    if rebuilt:
+        rebuild_campaign(campaign)
+    for name, model in (("completion cells", Completion), ("roll-up rows", CompletionRollup)):
+        count = model.objects.filter(action__campaign=campaign).count()
+        tally = result.tally(name)
+        if rebuilt:
+            tally.created = count
+        else:
+            tally.present = count
 
 
 def _ensure_systems(tally: Tally) -> dict[str, int]:

@@ -12,8 +12,9 @@ SCENARIOS = {"zhengzhou-2021": loader.load}
 
 class Command(BaseCommand):
     help = (
-        "Load a demo scenario (organisation tree, rosters, one login per role). Safe to re-run: "
-        "only what is missing is created, and existing users are never touched."
+        "Load a demo scenario (organisation tree, rosters, one login per role, a running campaign "
+        "with its required actions, ledger and completion). Safe to re-run: only what is missing "
+        "is created, existing users and records are never touched."
     )
 
     def add_arguments(self, parser):
