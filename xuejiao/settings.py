@@ -53,6 +53,8 @@ INSTALLED_APPS = [
     # django-ninja's own templates and static files: the API docs page then loads Swagger UI
     # from our static files instead of a CDN the intranet cannot reach.
     "ninja",
+    "django_tasks",
+    "django_tasks_db",
     "xuejiao.core",
     "xuejiao.orgs",
     "xuejiao.accounts",
@@ -60,6 +62,7 @@ INSTALLED_APPS = [
     "xuejiao.ledger",
     "xuejiao.api",
     "xuejiao.demo",
+    "xuejiao.sheets",
 ]
 
 MIDDLEWARE = [
@@ -173,6 +176,12 @@ EVIDENCE_MAX_VIDEO_BYTES = env_int("EVIDENCE_MAX_VIDEO_BYTES", 200 * MB)
 MESSAGE_STORAGE = "django.contrib.messages.storage.session.SessionStorage"
 
 PAGE_SIZE = 20
+
+# Background work (imports, exports, reports) runs through django-tasks. The database
+# backend needs a worker process: `manage.py db_worker`. Setting
+# TASKS_BACKEND=django_tasks.backends.immediate.ImmediateBackend runs tasks inside the
+# request instead (tests; a demo without a worker).
+TASKS = {"default": {"BACKEND": os.environ.get("TASKS_BACKEND", "django_tasks_db.DatabaseBackend")}}
 
 LOGGING = {
     "version": 1,

@@ -8,6 +8,7 @@ urlpatterns = [
     path("orgs/", include("xuejiao.orgs.urls")),
     path("ledger/", include("xuejiao.ledger.urls")),
     path("campaigns/", include("xuejiao.campaigns.urls")),
+    path("sheets/", include("xuejiao.sheets.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("api/v1/", api.urls),
 ]

@@ -1,0 +1,94 @@
+"""An import job: one uploaded workbook on its way from validation to import."""
+
+import uuid
+from pathlib import Path
+
+from django.conf import settings
+from django.db import models
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from xuejiao.orgs.models import OrgScopedModel
+
+
+class JobStatus(models.TextChoices):
+    UPLOADED = "uploaded", _("Waiting to be checked")
+    VALIDATING = "validating", _("Checking")
+    INVALID = "invalid", _("Has errors")
+    READY = "ready", _("Ready to import")
+    IMPORTING = "importing", _("Importing")
+    DONE = "done", _("Imported")
+    FAILED = "failed", _("Failed")
+
+
+RUNNING = (JobStatus.UPLOADED, JobStatus.VALIDATING, JobStatus.IMPORTING)
+
+
+def upload_path(job, filename: str) -> str:
+    # The user's file name is kept in original_name; on disk only a random name.
+    return f"imports/{timezone.now():%Y/%m}/{uuid.uuid4().hex}.xlsx"
+
+
+class ImportJob(OrgScopedModel):
+    """Scoped by the uploader's organisation (organization / org_path, from OrgScopedModel):
+    the uploader and the managers above that organisation see the job."""
+
+    spec = models.CharField(_("sheet"), max_length=50)
+    file = models.FileField(_("file"), upload_to=upload_path, max_length=200)
+    original_name = models.CharField(_("file name"), max_length=200)
+    size = models.PositiveBigIntegerField(_("size"), default=0)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("uploaded by")
+    )
+    # The uploader's language: reasons are written in it, also by the background worker.
+    language = models.CharField(max_length=10, default="zh-hans")
+    status = models.CharField(
+        _("status"), max_length=20, choices=JobStatus.choices, default=JobStatus.UPLOADED
+    )
+    progress = models.PositiveSmallIntegerField(_("progress"), default=0)
+    # Before the import: what it will do; after: what it did.
+    rows_total = models.PositiveIntegerField(_("rows"), default=0)
+    created_count = models.PositiveIntegerField(_("new"), default=0)
+    updated_count = models.PositiveIntegerField(_("changed"), default=0)
+    unchanged_count = models.PositiveIntegerField(_("unchanged"), default=0)
+    error_count = models.PositiveIntegerField(_("errors"), default=0)
+    errors = models.JSONField(default=list, blank=True)
+    preview = models.JSONField(default=list, blank=True)
+    error_file = models.FileField(max_length=200, blank=True)
+    failure = models.TextField(blank=True)
+    task_id = models.CharField(max_length=64, blank=True)
+    created_at = models.DateTimeField(_("uploaded at"), auto_now_add=True)
+    started_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("import job")
+        verbose_name_plural = _("import jobs")
+        indexes = [models.Index(fields=["org_path", "created_at"], name="importjob_scope_time")]
+
+    def __str__(self) -> str:
+        return f"{self.spec}: {self.original_name}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("sheets:job", args=[self.pk])
+
+    @property
+    def is_running(self) -> bool:
+        return self.status in RUNNING
+
+    @property
+    def nothing_written(self) -> bool:
+        return self.status in (JobStatus.INVALID, JobStatus.FAILED)
+
+    def progress_file(self) -> Path:
+        return Path(settings.MEDIA_ROOT) / "imports" / "progress" / f"{self.pk}.txt"
+
+    def current_progress(self) -> int:
+        """During the import transaction progress goes to a side file (the row is locked in it)."""
+        if self.status == JobStatus.IMPORTING:
+            try:
+                return int(self.progress_file().read_text())
+            except (OSError, ValueError):
+                return self.progress
+        return self.progress

@@ -1,0 +1,366 @@
+"""Import jobs from upload to import, and exports. Views and tasks call only these.
+
+    start_validation   store the upload, check it (inline when small, else in the background)
+    confirm_import     the uploader confirms the preview; the import runs (inline or background)
+    export_sheet       a scoped list as a workbook in the template's format
+
+The import re-checks the whole file inside its transaction, so what is written is exactly
+what a check of the current data allows, all rows or none.
+"""
+
+from __future__ import annotations
+
+import logging
+import tempfile
+import time
+import uuid
+from dataclasses import dataclass, field
+from itertools import islice
+from pathlib import Path
+
+from django.conf import settings
+from django.core.files.base import ContentFile
+from django.db import connection, transaction
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+
+from xuejiao.accounts import audit
+from xuejiao.accounts.models import AuditAction
+from xuejiao.accounts.services import record_export
+from xuejiao.core.errors import PermissionDenied, ServiceError
+from xuejiao.orgs.models import Organization
+
+from . import reader
+from .errorfile import build_error_file
+from .models import ImportJob, JobStatus
+from .spec import Plan, Report, Row, SheetSpec, get_spec
+from .workbook import write_workbook
+
+log = logging.getLogger(__name__)
+
+PREVIEW_ROWS = 20
+
+
+def inline_rows() -> int:
+    """Files of at most this many rows are checked and imported inside the request."""
+    return int(getattr(settings, "SHEETS_INLINE_ROWS", 2000))
+
+
+def export_max_rows() -> int:
+    return int(getattr(settings, "SHEETS_EXPORT_MAX_ROWS", 200_000))
+
+
+# --- progress ------------------------------------------------------------------------------
+
+
+class ProgressWriter:
+    """The job's overall percentage, written a few times a second at most.
+
+    Outside a transaction it goes to the job's row. Inside the import transaction the row
+    is invisible to other connections until the commit (and on SQLite a second writer
+    would wait for the lock), so it goes to a small file beside the uploads instead.
+    """
+
+    def __init__(self, job: ImportJob, to_file: bool = False):
+        self.job_id = job.pk
+        self.path = job.progress_file() if to_file else None
+        self.last = -1
+        self.last_time = 0.0
+
+    def set(self, percent: float) -> None:
+        percent = max(0, min(99, int(percent)))
+        now = time.monotonic()
+        if percent <= self.last or now - self.last_time < 0.3:
+            return
+        self.last, self.last_time = percent, now
+        if self.path is None:
+            ImportJob.objects.filter(pk=self.job_id).update(progress=percent)
+        else:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            partial = self.path.with_suffix(".tmp")
+            partial.write_text(str(percent))
+            partial.replace(self.path)
+
+    def phase(self, start: float, end: float):
+        """A progress(done, total) callback covering [start, end] of the whole."""
+        return lambda done, total: self.set(start + (end - start) * done / max(total, 1))
+
+    def discard(self) -> None:
+        if self.path is not None:
+            self.path.unlink(missing_ok=True)
+
+
+# --- checking a file ------------------------------------------------------------------------
+
+
+@dataclass
+class Outcome:
+    report: Report
+    rows: list[Row] = field(default_factory=list)
+    plan: Plan | None = None
+    shown: list = field(default_factory=list)
+    readable: bool = True  # the cells could be read, so a marked copy of the file makes sense
+
+
+def check_file(path: Path, spec: SheetSpec, actor, progress: ProgressWriter, span=(0, 100)) -> Outcome:
+    """Read, parse and plan the file; every problem goes into the outcome's report."""
+    start, end = span
+    at = lambda share: start + (end - start) * share  # noqa: E731
+    report = Report(spec)
+    try:
+        package = reader.open_package(path)
+        progress.set(at(0.1))
+        rows, shown = reader.read_rows(path, spec, package, report, progress.phase(at(0.2), at(0.5)))
+    except reader.FileRejected as rejected:
+        report.add(str(rejected))
+        return Outcome(report, readable=False)
+    if report and not rows:  # the header, merged cells or formulas: rows were not read
+        return Outcome(report, shown=shown)
+    if not rows:
+        report.add(_("The sheet has its header but no rows to import."), row=2)
+        return Outcome(report)
+    reader.check_duplicate_keys(rows, spec, report)
+    good = [row for row in rows if row.number not in report.bad_rows]
+    plan = spec.plan(good, actor=actor, report=report, progress=progress.phase(at(0.5), at(1.0)))
+    return Outcome(report, rows, plan, shown)
+
+
+def job_organization(actor) -> Organization:
+    organization = actor.home_organization
+    if organization is None:
+        organization = Organization.get_first_root_node()
+    if organization is None:
+        raise ServiceError(_("Create the organisation tree before importing."))
+    return organization
+
+
+# --- upload and validation -------------------------------------------------------------------
+
+
+def start_validation(*, spec: SheetSpec, upload, actor, request=None) -> ImportJob:
+    """Store the uploaded file as a job and check it: inline when small, else in the background."""
+    if not spec.can_import(actor):
+        raise PermissionDenied(_("You may not import this sheet."))
+    try:
+        reader.check_size(upload.size)
+    except reader.FileRejected as rejected:
+        raise ServiceError(str(rejected)) from None
+    organization = job_organization(actor)
+    with transaction.atomic():
+        job = ImportJob(
+            spec=spec.name,
+            original_name=(upload.name or "")[:200],
+            size=upload.size,
+            uploaded_by=actor,
+            organization=organization,
+            language=translation.get_language() or settings.LANGUAGE_CODE,
+            file=upload,
+        )
+        job.save()
+        audit.record(
+            AuditAction.CREATE,
+            actor=actor,
+            request=request,
+            obj=job,
+            organization=organization,
+            summary=_("Uploaded %(file)s to import as %(sheet)s")
+            % {"file": job.original_name, "sheet": spec.title},
+        )
+    rows = reader.rows_hint(Path(job.file.path))
+    small = rows <= inline_rows() + 1 if rows is not None else upload.size <= 200 * 1024
+    if small:
+        run_validation(job.pk)
+    else:
+        from .tasks import validate_job
+
+        ImportJob.objects.filter(pk=job.pk).update(task_id=str(validate_job.enqueue(job.pk).id))
+    job.refresh_from_db()
+    return job
+
+
+def run_validation(job_id: int) -> None:
+    """Check the job's file and store the outcome (errors, error file, preview, counts)."""
+    claimed = ImportJob.objects.filter(pk=job_id, status=JobStatus.UPLOADED).update(
+        status=JobStatus.VALIDATING, started_at=timezone.now(), progress=0
+    )
+    if not claimed:
+        return
+    job = ImportJob.objects.select_related("uploaded_by").get(pk=job_id)
+    spec = get_spec(job.spec)
+    progress = ProgressWriter(job)
+    with translation.override(job.language):
+        try:
+            outcome = check_file(Path(job.file.path), spec, job.uploaded_by, progress, span=(0, 90))
+            error_file = None
+            if outcome.report and outcome.readable:
+                error_file = build_error_file(job.file.path, outcome.report.errors, len(outcome.rows))
+        except Exception as error:
+            log.exception("checking import job %s failed", job_id)
+            fail(job, error)
+            return
+        store_outcome(job, outcome, error_file)
+
+
+def store_outcome(job: ImportJob, outcome: Outcome, error_file: bytes | None = None) -> None:
+    plan = outcome.plan or Plan()
+    job.rows_total = len(outcome.rows)
+    job.created_count, job.updated_count, job.unchanged_count = plan.created, plan.updated, plan.unchanged
+    job.errors = outcome.report.errors
+    job.error_count = outcome.report.total
+    job.preview = [
+        {"row": cells[0], "cells": cells[1:], "action": plan.actions.get(cells[0], "")}
+        for cells in outcome.shown
+    ]
+    job.status = JobStatus.INVALID if outcome.report else JobStatus.READY
+    job.progress = 100
+    job.finished_at = timezone.now()
+    if error_file:
+        job.error_file.save(f"imports/errors/{uuid.uuid4().hex}.xlsx", ContentFile(error_file), save=False)
+    job.save()
+
+
+def fail(job: ImportJob, error: Exception) -> None:
+    if isinstance(error, ServiceError):
+        message = str(error)
+    else:
+        message = _(
+            "An unexpected error stopped the work; nothing was written. "
+            "Try again, or send the file to your administrator."
+        )
+    ImportJob.objects.filter(pk=job.pk).update(
+        status=JobStatus.FAILED, failure=message, progress=100, finished_at=timezone.now()
+    )
+
+
+# --- import ----------------------------------------------------------------------------------
+
+
+class ChangedSinceCheck(Exception):
+    def __init__(self, outcome: Outcome):
+        super().__init__("the data changed since the check")
+        self.outcome = outcome
+
+
+def confirm_import(*, job: ImportJob, actor, request=None) -> ImportJob:
+    """The uploader confirms the preview: import everything, in one transaction."""
+    spec = get_spec(job.spec)
+    if job.uploaded_by_id != actor.pk:
+        raise PermissionDenied(_("Only the person who uploaded the file may import it."))
+    if spec is None or not spec.can_import(actor):
+        raise PermissionDenied(_("You may not import this sheet."))
+    claimed = ImportJob.objects.filter(pk=job.pk, status=JobStatus.READY).update(
+        status=JobStatus.IMPORTING, progress=0, started_at=timezone.now(), finished_at=None
+    )
+    if not claimed:
+        raise ServiceError(_("This file is not ready to be imported."))
+    if job.rows_total <= inline_rows():
+        run_import(job.pk)
+    else:
+        from .tasks import import_job
+
+        ImportJob.objects.filter(pk=job.pk).update(task_id=str(import_job.enqueue(job.pk).id))
+    job.refresh_from_db()
+    return job
+
+
+def run_import(job_id: int) -> None:
+    job = ImportJob.objects.select_related("uploaded_by", "organization").get(pk=job_id)
+    if job.status != JobStatus.IMPORTING:
+        return
+    spec, actor = get_spec(job.spec), job.uploaded_by
+    progress = ProgressWriter(job, to_file=True)
+    with translation.override(job.language):
+        try:
+            with transaction.atomic():
+                outcome = check_file(Path(job.file.path), spec, actor, progress, span=(0, 40))
+                if outcome.report:
+                    raise ChangedSinceCheck(outcome)
+                spec.apply(outcome.plan, actor=actor, progress=progress.phase(40, 100))
+                plan = outcome.plan
+                audit.record(
+                    AuditAction.CREATE,
+                    actor=actor,
+                    obj=job,
+                    organization=job.organization,
+                    summary=_(
+                        "Imported %(file)s: %(created)d new, %(updated)d changed, %(unchanged)d unchanged"
+                    )
+                    % {
+                        "file": job.original_name,
+                        "created": plan.created,
+                        "updated": plan.updated,
+                        "unchanged": plan.unchanged,
+                    },
+                    changes={
+                        "sheet": spec.name,
+                        "created": plan.created,
+                        "updated": plan.updated,
+                        "unchanged": plan.unchanged,
+                    },
+                )
+        except ChangedSinceCheck as changed:
+            store_outcome(job, changed.outcome)
+            ImportJob.objects.filter(pk=job.pk).update(
+                failure=_(
+                    "The data changed since the file was checked, and these rows no longer fit. "
+                    "Nothing was written."
+                )
+            )
+        except Exception as error:
+            if not isinstance(error, ServiceError):
+                log.exception("import job %s failed", job_id)
+            fail(job, error)
+        else:
+            job.rows_total = len(outcome.rows)
+            job.created_count, job.updated_count, job.unchanged_count = (
+                plan.created,
+                plan.updated,
+                plan.unchanged,
+            )
+            job.status, job.progress, job.finished_at = JobStatus.DONE, 100, timezone.now()
+            job.save(
+                update_fields=[
+                    "rows_total",
+                    "created_count",
+                    "updated_count",
+                    "unchanged_count",
+                    "status",
+                    "progress",
+                    "finished_at",
+                ]
+            )
+            analyze_after(spec, plan)
+        finally:
+            progress.discard()
+
+
+def analyze_after(spec: SheetSpec, plan: Plan) -> None:
+    """Fresh planner statistics after a large import (ARCHITECTURE.md: counts slow down otherwise)."""
+    if connection.vendor != "postgresql" or plan.created + plan.updated < 10_000:
+        return
+    with connection.cursor() as cursor:
+        for table in spec.analyze_tables:
+            cursor.execute(f'ANALYZE "{table}"')
+
+
+# --- export ----------------------------------------------------------------------------------
+
+
+def export_sheet(*, spec: SheetSpec, actor, organization=None, request=None):
+    """The actor's scoped list (below `organization` if given) as a workbook in a temporary file,
+    which is deleted when closed. Returns (file, rows written)."""
+    if not spec.can_export(actor):
+        raise PermissionDenied(_("You may not export this sheet."))
+    queryset = spec.export_queryset(actor, organization)
+    spool = tempfile.NamedTemporaryFile(suffix=".xlsx")  # noqa: SIM115  (the response closes it)
+    rows = write_workbook(spool.name, spec, islice(spec.export_rows(queryset, actor), export_max_rows()))
+    record_export(actor=actor, what=spec.name, rows=rows, organization=organization, request=request)
+    spool.seek(0)
+    return spool, rows
+
+
+def template_file(spec: SheetSpec):
+    spool = tempfile.NamedTemporaryFile(suffix=".xlsx")  # noqa: SIM115
+    write_workbook(spool.name, spec)
+    spool.seek(0)
+    return spool
