@@ -1,0 +1,177 @@
+"""The pages: template, upload, job page with progress, preview, errors and confirmation, job list,
+export; who sees what (a job outside one's scope is a 404)."""
+
+import io
+
+import openpyxl
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+
+from xuejiao.orgs.models import Person
+from xuejiao.sheets.models import ImportJob
+
+from .helpers import header, people_row, xlsx
+
+
+def upload(client, content, name="people.xlsx", spec="people"):
+    return client.post(reverse("sheets:sheet", args=[spec]), {"file": SimpleUploadedFile(name, content)})
+
+
+def people_file(*rows):
+    return xlsx([header("people"), *rows])
+
+
+def test_sheet_page(client_for):
+    page = client_for("city_admin").get(reverse("sheets:sheet", args=["people"]))
+    assert page.status_code == 200
+    assert 'enctype="multipart/form-data"' in page.content.decode()
+    # An operator may export what they see but not import.
+    page = client_for("street_operator").get(reverse("sheets:sheet", args=["people"]))
+    assert page.status_code == 200
+    assert 'enctype="multipart/form-data"' not in page.content.decode()
+    assert upload(client_for("street_operator"), people_file(people_row())).status_code == 403
+    assert client_for("city_admin").get(reverse("sheets:sheet", args=["nope"])).status_code == 404
+
+
+@pytest.mark.parametrize("spec", ["people", "orgs"])
+def test_template_opens_again_with_drop_downs_and_an_example(client_for, spec):
+    response = client_for("city_admin").get(reverse("sheets:template", args=[spec]))
+    assert response.status_code == 200
+    workbook = openpyxl.load_workbook(io.BytesIO(b"".join(response.streaming_content)))
+    data, instructions, lists = workbook.worksheets
+    assert [cell.value for cell in data[1]] == header(spec)
+    assert data.max_row == 1  # no example row where it would be imported
+    assert data.freeze_panes == "A2"
+    assert all(cell.comment is not None for cell in data[1])
+    assert lists.sheet_state == "hidden"
+    validated = {str(validation.sqref).split(":")[0] for validation in data.data_validations.dataValidation}
+    choice_columns = {
+        "people": {"C2", "E2"},  # gender, Party member
+        "orgs": {"E2", "F2"},  # category, kind
+    }[spec]
+    assert validated == choice_columns
+    texts = [cell.value for row in instructions.iter_rows() for cell in row if cell.value]
+    assert header(spec)[0] in texts
+
+
+def test_upload_preview_confirm(client_for, tree):
+    client = client_for("city_admin")
+    response = upload(client, people_file(people_row(), people_row(name="吴敏", phone="13822223333")))
+    job = ImportJob.objects.get()
+    assert response.status_code == 302 and response.url == job.get_absolute_url()
+    page = client.get(job.get_absolute_url()).content.decode()
+    assert "所有行均已通过校验，尚未写入任何数据" in page
+    assert "立即导入" in page and "吴敏" in page
+    assert not Person.objects.filter(name="吴敏").exists()
+    response = client.post(reverse("sheets:confirm", args=[job.pk]))
+    assert response.status_code == 302
+    job.refresh_from_db()
+    assert job.status == "done" and job.created_count == 2
+    assert "已导入" in client.get(job.get_absolute_url()).content.decode()
+    assert Person.objects.filter(name="吴敏").exists()
+    # Confirming twice does nothing more.
+    client.post(reverse("sheets:confirm", args=[job.pk]))
+    assert Person.objects.filter(name="吴敏").count() == 1
+
+
+def test_errors_page_and_the_marked_copy(client_for, tree):
+    client = client_for("city_admin")
+    upload(
+        client, people_file(people_row(), people_row(name="吴敏", gender="男性"), people_row(org="ZZ-NOPE"))
+    )
+    job = ImportJob.objects.get()
+    page = client.get(job.get_absolute_url()).content.decode()
+    assert "未写入任何数据" in page
+    assert "“男性”不是允许的值" in page and "ZZ-NOPE" in page
+    response = client.get(reverse("sheets:error_file", args=[job.pk]))
+    assert response.status_code == 200
+    marked = openpyxl.load_workbook(io.BytesIO(b"".join(response.streaming_content))).worksheets[0]
+    assert marked["C3"].fill.fgColor.rgb == "FFF4B6B6"
+    assert "“男性”不是允许的值" in marked["C3"].comment.text
+    assert "ZZ-NOPE" in marked["A4"].comment.text
+    assert marked["A2"].comment is None
+
+
+def test_job_pages_are_scoped(client_for, personas, tree):
+    upload(client_for("erqi_admin"), people_file(people_row()))
+    job = ImportJob.objects.get()
+    urls = [
+        job.get_absolute_url(),
+        reverse("sheets:progress", args=[job.pk]),
+        reverse("sheets:error_file", args=[job.pk]),
+    ]
+    # Another district's admin and an operator inside 二七区 see nothing: 404, not 403.
+    for username in ("zhongyuan_admin", "street_operator"):
+        client = client_for(username)
+        assert [client.get(url).status_code for url in urls[:2]] == [404, 404]
+        assert client.post(reverse("sheets:confirm", args=[job.pk])).status_code == 404
+        assert job.original_name not in client.get(reverse("sheets:jobs")).content.decode()
+    # The uploader and the managers above the uploader's organisation see it.
+    for username in ("erqi_admin", "city_admin"):
+        client = client_for(username)
+        assert client.get(job.get_absolute_url()).status_code == 200
+        assert job.original_name in client.get(reverse("sheets:jobs")).content.decode()
+    # Only the uploader confirms.
+    assert client_for("city_admin").post(reverse("sheets:confirm", args=[job.pk])).status_code == 403
+
+
+def test_file_over_the_limit_is_refused_before_it_is_stored(client_for, tmp_path, tree):
+    big = tmp_path / "big.xlsx"
+    with big.open("wb") as handle:
+        handle.write(b"PK\x03\x04")
+        handle.truncate(60 * 1024 * 1024)
+    client = client_for("city_admin")
+    with big.open("rb") as handle:
+        response = client.post(reverse("sheets:sheet", args=["people"]), {"file": handle})
+    assert response.status_code == 413
+    assert "文件大小为60 MB，仅接受不超过50 MB" in response.content.decode()
+    assert not ImportJob.objects.exists()
+
+
+def test_progress_fragment(client_for, tree):
+    client = client_for("city_admin")
+    upload(client, people_file(people_row()))
+    job = ImportJob.objects.get()
+    ImportJob.objects.filter(pk=job.pk).update(status="validating", progress=40)
+    fragment = client.get(reverse("sheets:progress", args=[job.pk])).content.decode()
+    assert 'hx-trigger="every 1s"' in fragment and "40%" in fragment
+    ImportJob.objects.filter(pk=job.pk).update(status="ready", progress=100)
+    response = client.get(reverse("sheets:progress", args=[job.pk]), HTTP_HX_REQUEST="true")
+    assert response["HX-Refresh"] == "true"
+    assert "hx-trigger" not in response.content.decode()
+
+
+def test_export_page(client_for, tree):
+    response = client_for("erqi_admin").get(reverse("sheets:export", args=["people"]))
+    assert response.status_code == 200
+    sheet = openpyxl.load_workbook(io.BytesIO(b"".join(response.streaming_content))).worksheets[0]
+    names = [row[1].value for row in sheet.iter_rows(min_row=2)]
+    assert names == ["王建国", "李秀英", "张伟", "刘洋"]  # 二七区 only
+    assert (
+        client_for("erqi_admin")
+        .get(reverse("sheets:export", args=["people"]), {"org": tree.zhongyuan.pk})
+        .status_code
+        == 404
+    )
+
+
+def test_an_administrator_sees_every_job(client_for, personas, tree):
+    from xuejiao.accounts.models import User
+
+    upload(client_for("erqi_admin"), people_file(people_row()))
+    job = ImportJob.objects.get()
+    root = User.objects.create_superuser(
+        "root", password="Persona#2021pass", home_organization=tree.city, must_change_password=False
+    )
+    client = client_for("city_admin")
+    client.force_login(root)
+    assert client.get(job.get_absolute_url()).status_code == 200
+
+
+def test_jobs_list_and_index(client_for, tree):
+    client = client_for("city_admin")
+    upload(client, people_file(people_row()), name="名册.xlsx")
+    assert "名册.xlsx" in client.get(reverse("sheets:jobs")).content.decode()
+    index = client.get(reverse("sheets:index")).content.decode()
+    assert reverse("sheets:sheet", args=["orgs"]) in index and "名册.xlsx" in index
