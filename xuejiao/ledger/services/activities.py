@@ -10,8 +10,9 @@ from xuejiao.accounts.models import AuditAction
 from xuejiao.campaigns.completion import refresh_organization
 from xuejiao.core.errors import PermissionDenied, ServiceError, StaleRecord
 
-from ..models import Activity, ActivityStatus, Correction
+from ..models import COUNTING_STATUSES, Activity, ActivityStatus, Correction
 from ..permissions import can_record, can_review
+from .materials import create_make_up_tasks
 
 # Fields a recorder fills in; everything else is set by the workflow.
 ACTIVITY_FIELDS = (
@@ -172,6 +173,9 @@ def _transition(actor, activity, allowed_from, to, check, action_label, request,
             setattr(current, name, value)
         current.version += 1
         current.save()
+        if to in COUNTING_STATUSES:
+            # Members marked absent or on leave get a make-up study task (补学).
+            create_make_up_tasks(current)
         audit.record(
             AuditAction.UPDATE,
             actor=actor,

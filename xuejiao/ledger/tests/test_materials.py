@@ -726,10 +726,11 @@ def test_a_failed_publish_leaves_no_file_behind(tree, personas, settings, monkey
 
 
 def test_make_up_tasks_inside_the_submit_transaction(tree, personas, zhengfei_members):
-    """How the activity workflow calls it: in its own transaction, right after the submit."""
+    """Submitting creates the tasks in the submit's own transaction; calling again adds nothing."""
     activity = activity_in(tree.zhengfei, status=ActivityStatus.DRAFT)
     Attendance.objects.create(activity=activity, person=zhengfei_members[1], status=AttendanceStatus.ABSENT)
     with transaction.atomic():
         submitted = services.submit_activity(actor=personas["zhengfei_operator"], activity=activity)
-        assert services.create_make_up_tasks(submitted) == 1
+        assert MakeUpTask.objects.count() == 1
+        assert services.create_make_up_tasks(submitted) == 0
     assert MakeUpTask.objects.get().person == zhengfei_members[1]
