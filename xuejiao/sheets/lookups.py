@@ -38,6 +38,7 @@ class OrgLookup:
         self.writable = writable if writable is not None else manage_scope(actor)
         self.visible = visible if visible is not None else scope_for(actor)
         self.by_code: dict[str, Organization] = {}
+        self._verdicts: dict[tuple[str, bool], tuple[Organization | None, str]] = {}
 
     def load(self, codes: Iterable[str], queryset=None) -> None:
         wanted = sorted({code for code in codes if code and code not in self.by_code})
@@ -57,32 +58,28 @@ class OrgLookup:
         self, code: str, report: Report, *, row: int, column: str, for_new_records: bool = True
     ) -> Organization | None:
         """The organisation if rows may be written to it; otherwise report why and return None."""
+        verdict = self._verdicts.get((code, for_new_records))
+        if verdict is None:
+            verdict = self._verdicts[(code, for_new_records)] = self._judge(code, for_new_records)
+        organization, reason = verdict
+        if reason:
+            report.add(reason, row=row, column=column, value=code)
+        return organization
+
+    def _judge(self, code: str, for_new_records: bool) -> tuple[Organization | None, str]:
         organization = self.by_code.get(code)
         if organization is None or not self.visible.covers(organization):
-            report.add(
-                _("There is no organisation with the code “%(code)s” in your part of the tree.")
-                % {"code": code},
-                row=row,
-                column=column,
-                value=code,
-            )
-            return None
+            return None, _("There is no organisation with the code “%(code)s” in your part of the tree.") % {
+                "code": code
+            }
         if not self.writable.covers(organization):
-            report.add(
-                _("“%(name)s” (%(code)s) is outside the part of the tree you may change.")
-                % {"name": organization.name, "code": code},
-                row=row,
-                column=column,
-                value=code,
-            )
-            return None
+            return None, _("“%(name)s” (%(code)s) is outside the part of the tree you may change.") % {
+                "name": organization.name,
+                "code": code,
+            }
         if for_new_records and organization.is_archived:
-            report.add(
-                _("“%(name)s” (%(code)s) is archived and takes no new records.")
-                % {"name": organization.name, "code": code},
-                row=row,
-                column=column,
-                value=code,
-            )
-            return None
-        return organization
+            return None, _("“%(name)s” (%(code)s) is archived and takes no new records.") % {
+                "name": organization.name,
+                "code": code,
+            }
+        return organization, ""

@@ -205,7 +205,8 @@ def store_outcome(job: ImportJob, outcome: Outcome, error_file: bytes | None = N
     plan = outcome.plan or Plan()
     job.rows_total = len(outcome.rows)
     job.created_count, job.updated_count, job.unchanged_count = plan.created, plan.updated, plan.unchanged
-    job.errors = outcome.report.errors
+    # Whole-file problems first, then by row and column, as the user reads the sheet.
+    job.errors = sorted(outcome.report.errors, key=lambda e: (e["row"] or 0, len(e["col"]), e["col"]))
     job.error_count = outcome.report.total
     job.preview = [
         {"row": cells[0], "cells": cells[1:], "action": plan.actions.get(cells[0], "")}
