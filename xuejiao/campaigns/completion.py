@@ -10,12 +10,11 @@ Both run inside the caller's transaction, so figures never disagree with the rec
 
 from django.db.models import Count, F, Max, Q
 from django.db.models.functions import Length, Substr
-from django.utils import timezone
 
 from xuejiao.orgs.models import Organization
 
 from .models import Campaign, Completion, CompletionRollup, RequiredAction
-from .rules import applicable_organizations, counted_records, required_count
+from .rules import applicable_organizations, counted_records, record_time_field, required_count
 
 STEP = Organization.steplen
 BATCH = 5000
@@ -29,18 +28,18 @@ def rebuild_action(action: RequiredAction) -> None:
     Completion.objects.filter(action=action).delete()
     CompletionRollup.objects.filter(action=action).delete()
     needed = required_count(action)
-    counts = dict(
-        counted_records(action)
+    counts = {
+        org_id: (n, last)
+        for org_id, n, last in counted_records(action)
         .values("organization_id")
-        .annotate(n=Count("pk"))
-        .values_list("organization_id", "n")
-    )
-    now = timezone.now()
+        .annotate(n=Count("pk"), last=Max(record_time_field(action)))
+        .values_list("organization_id", "n", "last")
+    }
     cells = []
     for org_id, path, category in (
         applicable_organizations(action).values_list("pk", "path", "category").iterator(chunk_size=BATCH)
     ):
-        count = counts.get(org_id, 0)
+        count, last = counts.get(org_id, (0, None))
         cells.append(
             Completion(
                 action=action,
@@ -49,7 +48,7 @@ def rebuild_action(action: RequiredAction) -> None:
                 category=category,
                 count=count,
                 done=count >= needed,
-                done_at=now if count >= needed else None,
+                done_at=last if count >= needed else None,
             )
         )
         if len(cells) >= BATCH:
@@ -122,7 +121,12 @@ def _refresh_cell(action: RequiredAction, organization: Organization) -> None:
         category = cell.category if cell is not None else organization.category
         path = cell.org_path if cell is not None else organization.path
     else:
-        count = counted_records(action).filter(organization_id=organization.pk).count()
+        figures = (
+            counted_records(action)
+            .filter(organization_id=organization.pk)
+            .aggregate(n=Count("pk"), last=Max(record_time_field(action)))
+        )
+        count = figures["n"]
         done = count >= required_count(action)
         if cell is None:
             cell = Completion(action=action, organization=organization)
@@ -133,11 +137,8 @@ def _refresh_cell(action: RequiredAction, organization: Organization) -> None:
         cell.org_path = organization.path
         cell.category = organization.category
         cell.count = count
-        if done and not cell.done:
-            cell.done_at = timezone.now()
         cell.done = done
-        if not done:
-            cell.done_at = None
+        cell.done_at = figures["last"] if done else None
         cell.save()
         after = _cell_figures(cell)
         category, path = cell.category, cell.org_path

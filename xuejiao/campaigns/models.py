@@ -127,6 +127,7 @@ class Completion(models.Model):
     category = models.CharField(max_length=32, choices=Category.choices)
     count = models.PositiveIntegerField(default=0)
     done = models.BooleanField(default=False)
+    # When the latest record that counts took place (set while the action is done).
     done_at = models.DateTimeField(null=True, blank=True)
 
     scope_path_field = "org_path"

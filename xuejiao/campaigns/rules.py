@@ -92,5 +92,10 @@ def counted_records(action: RequiredAction) -> QuerySet:
     return counting_activities(action)
 
 
+def record_time_field(action: RequiredAction) -> str:
+    """When a counted record happened: the activity's start, or the document's submission."""
+    return "submitted_at" if action.rule_type == RuleType.DOCUMENT else "starts_at"
+
+
 def required_count(action: RequiredAction) -> int:
     return 1 if action.rule_type == RuleType.DOCUMENT else max(action.min_count, 1)

@@ -73,7 +73,9 @@ def test_an_activity_on_the_due_date_counts(personas, tree, campaign, theme_day_
     assert cell_status(cell(theme_day_action, tree.zhengfei), theme_day_action, TODAY) == Status.DONE
 
 
-def test_an_activity_a_day_late_does_not_count_and_the_action_is_overdue(personas, tree, campaign, theme_day_action):
+def test_an_activity_a_day_late_does_not_count_and_the_action_is_overdue(
+    personas, tree, campaign, theme_day_action
+):
     record(personas, tree.zhengfei, campaign, "2021-07-01", hour=0)
     completion = cell(theme_day_action, tree.zhengfei)
     assert completion.count == 0
@@ -83,13 +85,19 @@ def test_an_activity_a_day_late_does_not_count_and_the_action_is_overdue(persona
 
 def test_an_activity_of_another_campaign_does_not_count(personas, tree, campaign, theme_day_action):
     other = campaign_services.create_campaign(
-        actor=personas["city_admin"], root=tree.city, name="另一活动", starts_on=date(2021, 1, 1), ends_on=date(2021, 12, 31)
+        actor=personas["city_admin"],
+        root=tree.city,
+        name="另一活动",
+        starts_on=date(2021, 1, 1),
+        ends_on=date(2021, 12, 31),
     )
     record(personas, tree.zhengfei, other, "2021-05-01")
     assert cell(theme_day_action, tree.zhengfei).count == 0
 
 
-def test_drafts_and_returned_records_do_not_count_but_submitted_ones_do(personas, tree, campaign, theme_day_action):
+def test_drafts_and_returned_records_do_not_count_but_submitted_ones_do(
+    personas, tree, campaign, theme_day_action
+):
     draft = record(personas, tree.zhengfei, campaign, "2021-05-01", submit=False)
     assert cell(theme_day_action, tree.zhengfei).count == 0
     ledger_services.submit_activity(actor=personas["zhengfei_operator"], activity=draft)
@@ -167,7 +175,9 @@ def test_an_organisation_moved_to_another_district_takes_its_figures_along(
     personas, tree, campaign, theme_day_action
 ):
     record(personas, tree.zhengfei, campaign, "2021-05-01")
-    org_services.move_organization(actor=personas["city_admin"], organization=tree.renhe, new_parent=tree.zhongyuan)
+    org_services.move_organization(
+        actor=personas["city_admin"], organization=tree.renhe, new_parent=tree.zhongyuan
+    )
     tree.zhongyuan.refresh_from_db()
     tree.erqi.refresh_from_db()
     figures = figures_for(campaign, [tree.erqi, tree.zhongyuan], TODAY)
