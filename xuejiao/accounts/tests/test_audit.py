@@ -255,7 +255,9 @@ def test_every_export_writes_an_entry_with_the_row_count(office, tree):
     office.get(reverse("orgs:export_people"))
     office.get(reverse("orgs:export_people"), {"org": tree.zhengfei.pk})
     entries = AuditEntry.objects.filter(action=AuditAction.EXPORT).order_by("id")
-    assert [(e.changes["what"], e.changes["rows"]) for e in entries] == [("people", 4), ("people", 2)]
+    assert [e.changes["rows"] for e in entries] == [4, 2]
+    assert entries[0].changes["what"] and entries[0].changes["what"] == entries[1].changes["what"]
+    assert "4" in entries[0].summary and "2" in entries[1].summary
     assert entries[1].organization == tree.zhengfei
     assert all(e.ip_address == ADDRESS and e.username == "erqi_admin" for e in entries)
 
