@@ -66,8 +66,13 @@ class Scope:
             for grant in self.grants
         )
 
-    def q(self, path_field: str) -> Q:
-        """A condition on `path_field` (a column holding an organisation path)."""
+    def q(self, path_field: str, indexed: bool = True) -> Q:
+        """A condition on `path_field` (a column holding an organisation path).
+
+        indexed=False writes the subtree test as a prefix match (LIKE 'p%'), which SQLite
+        never answers from the path index: a newest-first list over a large subtree then
+        walks the date index and skips the rows outside, instead of sorting every match.
+        """
         if self.everything:
             return Q()
         if not self.grants:
@@ -75,16 +80,14 @@ class Scope:
         condition = Q()
         for grant in self.grants:
             if grant.subtree:
-                condition |= Q(
-                    **{f"{path_field}__gte": grant.path, f"{path_field}__lt": grant.path + PATH_END}
-                )
+                condition |= subtree_q(path_field, grant.path, indexed)
             else:
                 condition |= Q(**{path_field: grant.path})
         return condition
 
-    def filter(self, queryset: QuerySet) -> QuerySet:
+    def filter(self, queryset: QuerySet, indexed: bool = True) -> QuerySet:
         """Restrict any queryset of organisations or of organisation-scoped records."""
-        return queryset.filter(self.q(path_field_of(queryset.model)))
+        return queryset.filter(self.q(path_field_of(queryset.model), indexed))
 
     def get_or_404(self, queryset: QuerySet, **lookup) -> Model:
         """The record matching `lookup` if it is in scope; 404 whether it is missing or not ours."""
@@ -92,6 +95,13 @@ class Scope:
             return self.filter(queryset).get(**lookup)
         except queryset.model.DoesNotExist as missing:
             raise Http404 from missing
+
+
+def subtree_q(path_field: str, path: str, indexed: bool = True) -> Q:
+    """Records of the organisation at `path` and everything below it (see Scope.q)."""
+    if indexed:
+        return Q(**{f"{path_field}__gte": path, f"{path_field}__lt": path + PATH_END})
+    return Q(**{f"{path_field}__startswith": path})
 
 
 def path_field_of(model: type[Model]) -> str:

@@ -101,6 +101,9 @@ class Activity(OrgScopedModel):
         indexes = [
             # A scoped ledger page, newest first.
             models.Index(fields=["org_path", "-starts_at"], name="activity_scope_time"),
+            # A newest-first list over a large subtree walks this and skips what is outside
+            # (see orgs.scope.Scope.q, indexed=False).
+            models.Index(fields=["-starts_at"], name="activity_newest"),
             # Completion: one organisation's records of a campaign by kind and date.
             models.Index(
                 fields=["organization", "campaign", "kind", "starts_at"], name="activity_completion"

@@ -18,7 +18,7 @@ from xuejiao.campaigns.rules import window
 from xuejiao.core.errors import PermissionDenied, ServiceError, StaleRecord
 from xuejiao.core.pagination import paginate
 from xuejiao.orgs.models import Organization
-from xuejiao.orgs.scope import PATH_END, scope_for
+from xuejiao.orgs.scope import scope_for, subtree_q
 from xuejiao.orgs.views import visible_org_or_404
 
 from .. import services
@@ -89,31 +89,33 @@ def _local_day_start(day) -> datetime:
 @login_required
 def activity_list(request):
     form = ActivityFilterForm(request.GET or None, user=request.user)
-    queryset = scope_for(request.user).filter(Activity.objects.all())
-    filter_org = None
-    if form.is_valid():
-        data = form.cleaned_data
-        if data["org"]:
-            filter_org = visible_org_or_404(request.user, data["org"])
-            queryset = queryset.filter(org_path__gte=filter_org.path, org_path__lt=filter_org.path + PATH_END)
-        if data["campaign"]:
+    data = form.cleaned_data if form.is_valid() else {}
+    filter_org = visible_org_or_404(request.user, data["org"]) if data.get("org") else None
+
+    def filtered(indexed: bool):
+        queryset = scope_for(request.user).filter(Activity.objects.all(), indexed)
+        if filter_org is not None:
+            queryset = queryset.filter(subtree_q("org_path", filter_org.path, indexed))
+        if data.get("campaign"):
             queryset = queryset.filter(campaign=data["campaign"])
-        if data["kind"]:
+        if data.get("kind"):
             queryset = queryset.filter(kind=data["kind"])
-        if data["status"]:
+        if data.get("status"):
             queryset = queryset.filter(status=data["status"])
-        if data["date_from"]:
+        if data.get("date_from"):
             queryset = queryset.filter(starts_at__gte=_local_day_start(data["date_from"]))
-        if data["date_to"]:
+        if data.get("date_to"):
             queryset = queryset.filter(starts_at__lt=_local_day_start(data["date_to"] + timedelta(days=1)))
-        if data["q"]:
+        if data.get("q"):
             queryset = queryset.filter(title__icontains=data["q"].strip())
+        return queryset.order_by("-starts_at", "-pk")
+
     queryset = (
-        queryset.select_related("organization", "campaign")
+        filtered(indexed=True)
+        .select_related("organization", "campaign")
         .defer("summary", "highlight_citation")
-        .order_by("-starts_at", "-pk")
     )
-    page = paginate(request, queryset)
+    page = paginate(request, queryset, when_large=filtered(indexed=False))
     for activity in page.object_list:
         activity.badge = STATUS_BADGES[activity.status]
     return render(
