@@ -10,7 +10,8 @@ caller sets what save() would (the copied org_path, for instance) and makes the 
 the app's service would make.
 
 With returning_ids the new primary keys come back in row order (INSERT … RETURNING, as
-bulk_create itself relies on, on PostgreSQL and on SQLite 3.35+).
+bulk_create itself relies on, on PostgreSQL and on SQLite 3.35+). On PostgreSQL the rows
+go as one array per column through UNNEST, as bulk_create sends them since Django 5.2.
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 
 from django.db import connection, models
+from django.utils import timezone
 
 # Fields whose Python value is already what the database driver takes.
 PLAIN = (
@@ -64,21 +66,49 @@ def insert(
             getters.append(lambda row, name=name, convert=convert: convert(row[name]))
         columns.append(connection.ops.quote_name(field.column))
     table = connection.ops.quote_name(model._meta.db_table)
-    one_row = "(" + ", ".join(["%s"] * len(columns)) + ")"
     pk = connection.ops.quote_name(model._meta.pk.column)
-    batch = max(1, min(batch, max_params() // len(columns)))
+    head = f"INSERT INTO {table} ({', '.join(columns)})"
+    unnest = connection.vendor == "postgresql"
+    if unnest:
+        # As Django's own bulk_create on PostgreSQL: one array parameter per column, so the
+        # statement is planned once whatever the number of rows.
+        types = [field.db_type(connection).split("(")[0] for field in fields]
+        arrays = ", ".join(f"(%s)::{db_type}[]" for db_type in types)
+    else:
+        one_row = "(" + ", ".join(["%s"] * len(columns)) + ")"
+        batch = max(1, min(batch, max_params() // len(columns)))
     ids = []
     with connection.cursor() as cursor:
         for start in range(0, len(rows), batch):
             chunk = rows[start : start + batch]
-            params = [getter(row) for row in chunk for getter in getters]
-            sql = f"INSERT INTO {table} ({', '.join(columns)}) VALUES {', '.join([one_row] * len(chunk))}"
+            if unnest:
+                sql = f"{head} SELECT * FROM UNNEST({arrays})"
+                params = [[getter(row) for row in chunk] for getter in getters]
+            else:
+                sql = f"{head} VALUES {', '.join([one_row] * len(chunk))}"
+                params = [getter(row) for row in chunk for getter in getters]
             if returning_ids:
                 cursor.execute(sql + f" RETURNING {pk}", params)
                 ids.extend(row[0] for row in cursor.fetchall())
             else:
                 cursor.execute(sql, params)
     return ids
+
+
+def insert_audit(actor, action: str, entries: Iterable[dict]) -> None:
+    """One audit entry per record written in bulk, as accounts.audit.record writes it from a
+    service (who and when; there is no request in a background import). Each entry gives
+    organization_id, org_path, object_type, object_id, summary and optionally changes."""
+    from xuejiao.accounts.models import AuditEntry
+
+    now, username = timezone.now(), actor.get_username()
+    insert(
+        AuditEntry,
+        (
+            {"created_at": now, "user_id": actor.pk, "username": username, "action": action, **entry}
+            for entry in entries
+        ),
+    )
 
 
 def max_params() -> int:

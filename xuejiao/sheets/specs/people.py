@@ -18,11 +18,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, pgettext_lazy
 
-from xuejiao.accounts.models import AuditAction, AuditEntry
+from xuejiao.accounts.models import AuditAction
 from xuejiao.accounts.permissions import manage_scope, mask_phone
 from xuejiao.orgs import services as org_services
 from xuejiao.orgs.models import Gender, Organization, Person
@@ -182,28 +181,9 @@ class PeopleSheet(SheetSpec):
         creates, updates = plan.payload.creates, plan.payload.updates
         total = len(creates) + len(updates)
         done = 0
-        summary = _("Added %(name)s to the roster")
-        username = actor.get_username()
         for batch in chunked(creates, BATCH):
             ids = bulk.insert(Person, batch, returning_ids=True)
-            now = timezone.now()
-            bulk.insert(
-                AuditEntry,
-                (
-                    {
-                        "created_at": now,
-                        "user_id": actor.pk,
-                        "username": username,
-                        "action": AuditAction.CREATE,
-                        "organization_id": person["organization_id"],
-                        "org_path": person["org_path"],
-                        "object_type": "person",
-                        "object_id": str(pk),
-                        "summary": (summary % {"name": person["name"]})[:300],
-                    }
-                    for person, pk in zip(batch, ids, strict=True)
-                ),
-            )
+            self.audit_created(actor, batch, ids)
             done += len(batch)
             progress(done, total)
         for batch in chunked(updates, BATCH):
@@ -212,6 +192,24 @@ class PeopleSheet(SheetSpec):
                 org_services.update_person(actor=actor, person=people[pk], **changed)
             done += len(batch)
             progress(done, total)
+
+    def audit_created(self, actor, people: list[dict], ids: list[int]) -> None:
+        """The entry orgs.services.create_person writes, for each new person."""
+        summary = _("Added %(name)s to the roster")
+        bulk.insert_audit(
+            actor,
+            AuditAction.CREATE,
+            (
+                {
+                    "organization_id": person["organization_id"],
+                    "org_path": person["org_path"],
+                    "object_type": "person",
+                    "object_id": str(pk),
+                    "summary": (summary % {"name": person["name"]})[:300],
+                }
+                for person, pk in zip(people, ids, strict=True)
+            ),
+        )
 
     # --- export ---------------------------------------------------------------------------
 
