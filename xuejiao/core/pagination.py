@@ -18,34 +18,64 @@ COUNT_CAP = 10_000
 
 
 class CappedPaginator(Paginator):
-    def __init__(self, object_list, per_page, when_large=None):
+    """Counts up to COUNT_CAP; with `size_hint` (a cheap superset of the list, such as the
+    same list without its filters) a filtered list over more than COUNT_CAP rows is not
+    counted at all: the page shows its number and whether a next page exists."""
+
+    def __init__(self, object_list, per_page, when_large=None, size_hint=None):
         super().__init__(object_list, per_page)
         self.when_large = when_large
+        self.size_hint = size_hint
+
+    @cached_property
+    def large(self) -> bool:
+        sized = self.size_hint if self.size_hint is not None else self.object_list
+        return sized.order_by().values("pk")[: COUNT_CAP + 1].count() > COUNT_CAP
+
+    @cached_property
+    def counted(self) -> bool:
+        return self.size_hint is None or not self.large
 
     @cached_property
     def count(self) -> int:
+        if not self.counted:
+            raise ValueError("an uncounted list has no count; read it after page()")
         return self.object_list.order_by().values("pk")[: COUNT_CAP + 1].count()
+
+    def validate_number(self, number):
+        if self.counted:
+            return super().validate_number(number)
+        number = int(number)
+        if number < 1:
+            raise InvalidPage
+        return number
 
     def page(self, number):
         number = self.validate_number(number)
         bottom = (number - 1) * self.per_page
-        source = self.when_large if self.when_large is not None and self.count_capped else self.object_list
-        ids = list(source.values_list("pk", flat=True)[bottom : bottom + self.per_page])
+        source = self.when_large if self.when_large is not None and self.large else self.object_list
+        ids = list(source.values_list("pk", flat=True)[bottom : bottom + self.per_page + 1])
+        if not self.counted:
+            # As many rows as this page shows, plus one when a next page exists.
+            self.__dict__["count"] = bottom + len(ids)
+        ids = ids[: self.per_page]
         rows = self.object_list.in_bulk(ids)
         return self._get_page([rows[pk] for pk in ids if pk in rows], number, self)
 
     @property
     def count_capped(self) -> bool:
-        return self.count > COUNT_CAP
+        return self.counted and self.count > COUNT_CAP
 
     @property
     def display_count(self) -> str:
+        if not self.counted:
+            return ""
         return f"{COUNT_CAP:,}+" if self.count_capped else f"{self.count:,}"
 
 
-def paginate(request, queryset, per_page: int | None = None, when_large=None):
+def paginate(request, queryset, per_page: int | None = None, when_large=None, size_hint=None):
     """The requested page of `queryset`; a page number out of range gives the last page."""
-    paginator = CappedPaginator(queryset, per_page or settings.PAGE_SIZE, when_large)
+    paginator = CappedPaginator(queryset, per_page or settings.PAGE_SIZE, when_large, size_hint)
     try:
         number = int(request.GET.get("page", 1))
     except ValueError:
@@ -53,4 +83,4 @@ def paginate(request, queryset, per_page: int | None = None, when_large=None):
     try:
         return paginator.page(number)
     except InvalidPage:
-        return paginator.page(paginator.num_pages)
+        return paginator.page(paginator.num_pages if paginator.counted else 1)

@@ -104,6 +104,9 @@ class Activity(OrgScopedModel):
             # A newest-first list over a large subtree walks this and skips what is outside
             # (see orgs.scope.Scope.q, indexed=False).
             models.Index(fields=["-starts_at"], name="activity_newest"),
+            # The same walk when the list is filtered by kind or by status.
+            models.Index(fields=["kind", "-starts_at"], name="activity_kind_newest"),
+            models.Index(fields=["status", "-starts_at"], name="activity_status_newest"),
             # Completion: one organisation's records of a campaign by kind and date.
             models.Index(
                 fields=["organization", "campaign", "kind", "starts_at"], name="activity_completion"

@@ -92,10 +92,14 @@ def activity_list(request):
     data = form.cleaned_data if form.is_valid() else {}
     filter_org = visible_org_or_404(request.user, data["org"]) if data.get("org") else None
 
-    def filtered(indexed: bool):
+    def in_subtree(indexed: bool):
         queryset = scope_for(request.user).filter(Activity.objects.all(), indexed)
         if filter_org is not None:
             queryset = queryset.filter(subtree_q("org_path", filter_org.path, indexed))
+        return queryset
+
+    def filtered(indexed: bool):
+        queryset = in_subtree(indexed)
         if data.get("campaign"):
             queryset = queryset.filter(campaign=data["campaign"])
         if data.get("kind"):
@@ -115,7 +119,9 @@ def activity_list(request):
         .select_related("organization", "campaign")
         .defer("summary", "highlight_citation")
     )
-    page = paginate(request, queryset, when_large=filtered(indexed=False))
+    # The subtree alone is cheap to count from the path index; a filtered list over a
+    # large subtree is not counted (the page shows "of many").
+    page = paginate(request, queryset, when_large=filtered(indexed=False), size_hint=in_subtree(indexed=True))
     for activity in page.object_list:
         activity.badge = STATUS_BADGES[activity.status]
     return render(
