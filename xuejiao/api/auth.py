@@ -26,7 +26,8 @@ class TokenAuth(HttpBearer):
 class ActiveSessionAuth(SessionAuth):
     def authenticate(self, request, key):
         user = super().authenticate(request, key)
-        if user and user.is_active:
+        # A browser session that must change its password reaches nothing else, API included.
+        if user and user.is_active and not user.must_change_password:
             return user
         return None
 
