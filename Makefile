@@ -67,6 +67,8 @@ run: setup
 	$(PY) manage.py migrate --no-input
 	$(PY) manage.py load_demo $(DEMO)
 	@echo "Xuejiao: http://$(HOST_PORT)/  (demo logins: see README.md)"
+	@# The background worker (large imports) runs beside the server and stops with it.
+	$(PY) manage.py db_worker & worker=$$!; trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
 	DEBUG=$(RUN_DEBUG) $(PY) manage.py runserver $(HOST_PORT)
 
 # pytest's own exit codes pass straight through: 5 ("no tests ran") fails the target too.

@@ -15,6 +15,12 @@ PASSWORD = "Persona#2021pass"
 
 
 @pytest.fixture(autouse=True)
+def tasks_run_inline(settings):
+    # Background tasks run inside the request in tests; a test of the worker sets its own.
+    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+
+
+@pytest.fixture(autouse=True)
 def fast_password_hashing(settings):
     # The production hasher is slow by design; tests create many users.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
