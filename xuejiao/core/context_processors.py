@@ -14,7 +14,7 @@ NAV_ITEMS = [
     ("orgs:people", _("People"), "users", "all"),
     ("ledger:activities", _("Ledger"), "notebook", "all"),
     ("campaigns:list", _("Campaigns"), "flag", "all"),
-    ("ledger:materials", _("Study"), "book", "all"),
+    ("ledger:materials", _("Study materials"), "book", "all"),
     ("sheets:index", _("Import and export"), "table", "all"),
     ("accounts:users", _("Users"), "user-shield", "managers"),
     ("accounts:audit", _("Audit log"), "history", "managers"),
