@@ -36,6 +36,7 @@ from xuejiao.orgs.models import Person
 
 from ..models import COUNTING_STATUSES, Activity, Attendance, AttendanceStatus
 from ..permissions import can_record
+from .materials import create_make_up_tasks
 
 SIGNIN_OPENS_BEFORE = timedelta(minutes=30)
 SIGNIN_CLOSES_AFTER = timedelta(minutes=30)
@@ -168,6 +169,9 @@ def mark_attendance(*, actor, activity: Activity, marks: dict, request=None) -> 
         recount_attendance(current)
         current.version += 1
         current.save(update_fields=["version"])
+        if current.status in COUNTING_STATUSES:
+            # Marks corrected after submission: make-up tasks follow the new absentees.
+            create_make_up_tasks(current)
         audit.record(
             AuditAction.UPDATE,
             actor=actor,
