@@ -177,6 +177,14 @@ MESSAGE_STORAGE = "django.contrib.messages.storage.session.SessionStorage"
 
 PAGE_SIZE = 20
 
+# A shared cache (rate limits of the QR sign-in page, for one) must be shared by every
+# worker process in production: set REDIS_URL=redis://127.0.0.1:6379/0. Without it each
+# process keeps its own in-memory cache, which is right for one process only.
+if os.environ.get("REDIS_URL"):
+    CACHES = {
+        "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": os.environ["REDIS_URL"]}
+    }
+
 # Background work (imports, exports, reports) runs through django-tasks. The database
 # backend needs a worker process: `manage.py db_worker`. Setting
 # TASKS_BACKEND=django_tasks.backends.immediate.ImmediateBackend runs tasks inside the
