@@ -65,16 +65,15 @@ def write_workbook(target, spec: SheetSpec, rows: Iterable[dict] | None = None) 
     lists = workbook.add_worksheet(sheet_name(_("Lists")))
     lists.hide()
 
-    list_column = 0
+    list_columns: list[list[str]] = []
     for index, column in enumerate(spec.columns):
         data.set_column(index, index, column.width, text_format if column.as_text else None)
         data.write_string(0, index, str(column.header), header_required if column.required else header)
         data.write_comment(0, index, help_text(column), {"x_scale": 2, "y_scale": 1.5})
         options = [str(label) for _v, label in column.options()]
         if options:
-            lists.write_string(0, list_column, str(column.header))
-            for offset, label in enumerate(options, start=1):
-                lists.write_string(offset, list_column, label)
+            list_column = len(list_columns)
+            list_columns.append([str(column.header), *options])
             letter = xlsxwriter.utility.xl_col_to_name(list_column)
             data.data_validation(
                 1,
@@ -88,7 +87,12 @@ def write_workbook(target, spec: SheetSpec, rows: Iterable[dict] | None = None) 
                     "error_message": _("Pick a value from the drop-down list."),
                 },
             )
-            list_column += 1
+    # In constant-memory mode a row is flushed once a later row is written: the lists go
+    # row by row, every list's n-th entry before any (n+1)-th.
+    for offset in range(max(map(len, list_columns), default=0)):
+        for list_column, values in enumerate(list_columns):
+            if offset < len(values):
+                lists.write_string(offset, list_column, values[offset])
     data.freeze_panes(1, 0)
 
     count = 0
