@@ -7,8 +7,10 @@ class SheetsConfig(AppConfig):
 
     def ready(self):
         from .spec import register
+        from .specs.activities import ActivitySheet
         from .specs.orgs import OrganizationSheet
         from .specs.people import PeopleSheet
 
         register(OrganizationSheet())
         register(PeopleSheet())
+        register(ActivitySheet())

@@ -1,0 +1,814 @@
+"""The activity ledger (台账) as a sheet.
+
+The key: 记录编号 (required).
+- A record imported from a sheet keeps the number it was imported with
+  (Activity.external_key, unique in the whole ledger): importing the row again finds it.
+- A record entered on a page or through the API has no such number. The export writes
+  its own number instead, "xj-" and its id (xj-1024), and an import reads "xj-<id>" as
+  "the record with that id" (a record with a number of its own is known only by that
+  number). So every exported row names its record, and exporting then importing changes
+  nothing. Numbers of the form xj-<digits> are reserved for this: a new row must bring a
+  number of its own, such as the unit's own ledger number.
+- A number in use by a record the importer cannot see is refused without saying where.
+
+A row describes the whole record: a blank optional cell clears the field. A known number
+with different values updates the record (version + 1); the same values leave it alone.
+Every new or changed row meets the rules of the activity form and of
+ledger.services.create_activity / update_activity: the organisation in the importer's
+recording scope (can_record), not archived for new records, validate_activity itself
+(dates, first agenda item, attendance, the campaign covering the organisation and the
+date), and the campaign one the importer sees. A record stays in its organisation (an
+import does not move records). Status: new and changed rows may be 草稿 or 已提交
+(submitting); 已审核 and 已退回 are set by the level above, never by an import. A verified
+record comes back unchanged in an export and is then left alone; a changed verified row is
+refused. Rows the importer may see but not change are accepted only when unchanged, so a
+leader's export imports again as a no-op.
+
+Writes are in bulk, inside the framework's one transaction: new records by
+sheets.bulk.insert with one audit entry each (the entry create_activity writes), changed
+records by bulk_update with the entry update_activity writes, then the completion figures
+once: organisation by organisation when few are touched, else rebuild_action for every
+action of each campaign the import touched.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass, field
+
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, pgettext_lazy
+
+from xuejiao.accounts.models import AuditAction
+from xuejiao.campaigns.completion import rebuild_action, refresh_organization
+from xuejiao.campaigns.models import Campaign
+from xuejiao.campaigns.permissions import visible_campaigns
+from xuejiao.core.errors import ServiceError
+from xuejiao.ledger.models import (
+    COUNTING_STATUSES,
+    Activity,
+    ActivityKind,
+    ActivityStatus,
+    Attendance,
+    Mode,
+)
+from xuejiao.ledger.permissions import RECORDING_ROLES
+from xuejiao.ledger.services import create_make_up_tasks, validate_activity
+from xuejiao.ledger.services.materials import MISSED
+from xuejiao.orgs.models import Organization
+from xuejiao.orgs.scope import PATH_END, scope_for
+
+from .. import bulk, parsers
+from ..lookups import OrgLookup, chunked
+from ..spec import Column, Plan, Row, SheetSpec, no_progress
+from .orgs import org_code
+
+KEY_PREFIX = "xj-"
+OWN_NUMBER = re.compile(r"xj-(\d{1,18})", re.IGNORECASE)
+KEY_MAX = Activity._meta.get_field("external_key").max_length
+BOOL_CHOICES = ((True, gettext_lazy("Yes")), (False, gettext_lazy("No")))
+COUNT_MAX = 2**31 - 1
+LOOKUP_BATCH = 2000
+WRITE_BATCH = 2000
+UPDATE_BATCH = 500
+# Up to this many (organisation, campaign) pairs are refreshed one by one
+# (refresh_organization); above it each touched campaign is rebuilt once (rebuild_action),
+# which costs the same for one record as for a hundred thousand.
+REFRESH_PAIRS_MAX = 50
+
+# The fields a row sets, as they are compared with the record (campaign and status apart).
+COMPARED = (
+    "kind",
+    "title",
+    "topic",
+    "starts_at",
+    "ends_at",
+    "place",
+    "mode",
+    "host",
+    "speaker",
+    "first_agenda",
+    "first_agenda_content",
+    "expected",
+    "present",
+    "on_leave",
+    "absent",
+    "summary",
+)
+TEXT_FIELDS = frozenset({"title", "topic", "place", "host", "speaker", "first_agenda_content", "summary"})
+WRITABLE_STATUSES = (ActivityStatus.DRAFT, ActivityStatus.SUBMITTED)
+
+
+# --- cells ---------------------------------------------------------------------------------
+
+
+def record_key(value) -> str:
+    """Any text up to 100 characters; "XJ-12" reads as the platform's own number xj-12."""
+    key = parsers.normalise(parsers.show(value))
+    if len(key) > KEY_MAX:
+        raise parsers.CellError(
+            _("Too long: at most %(max)d characters, this has %(length)d.")
+            % {"max": KEY_MAX, "length": len(key)}
+        )
+    match = OWN_NUMBER.fullmatch(key)
+    if match:
+        return KEY_PREFIX + match.group(1)
+    return key
+
+
+TIME_COLON = re.compile(r"(\d{1,2}):(\d{1,2})(?::(\d{1,2})(?:\.(\d{1,6}))?)?")
+TIME_CHINESE = re.compile(r"(\d{1,2})[时点](?:(\d{1,2})分(?:(\d{1,2})秒)?)?")
+TIME_AT_END = re.compile(r"(?:[\sT]+|(?<=日))(" + TIME_COLON.pattern + "|" + TIME_CHINESE.pattern + r")$")
+
+
+def parse_datetime(value) -> dt.datetime:
+    """A date, or a date and time: 2021-03-02, 2021-03-02 09:30, 2021/3/2 9:30:15,
+    2021年3月2日 9时30分, an Excel date or date-time cell, an Excel serial with a fraction.
+    A date alone means midnight. Local time (Asia/Shanghai)."""
+    if isinstance(value, dt.datetime):
+        naive = value.replace(tzinfo=None) if timezone.is_naive(value) else timezone.make_naive(value)
+    elif isinstance(value, dt.date):
+        naive = dt.datetime.combine(value, dt.time())
+    elif isinstance(value, bool | dt.time | dt.timedelta):
+        raise parsers.CellError(_unrecognised(value))
+    elif isinstance(value, int | float):
+        day = parsers.parse_date(value)
+        seconds = round((value - int(value)) * 86400)
+        naive = dt.datetime.combine(day, dt.time()) + dt.timedelta(seconds=seconds)
+    else:
+        text = parsers.normalise(str(value))
+        match = TIME_AT_END.search(text)
+        if match is None:
+            naive = dt.datetime.combine(parsers.parse_date(text), dt.time())
+        else:
+            day = parsers.parse_date(text[: match.start()].strip())
+            naive = dt.datetime.combine(day, _time_of(match.group(1), value))
+    return timezone.make_aware(naive, timezone.get_current_timezone())
+
+
+def _time_of(text: str, value) -> dt.time:
+    match = TIME_COLON.fullmatch(text)
+    if match:
+        hour, minute, second, fraction = match.groups()
+    else:
+        hour, minute, second = TIME_CHINESE.fullmatch(text).groups()
+        fraction = None
+    hour, minute, second = int(hour), int(minute or 0), int(second or 0)
+    if hour > 23 or minute > 59 or second > 59:
+        raise parsers.CellError(_unrecognised(value))
+    return dt.time(hour, minute, second, int((fraction or "0").ljust(6, "0")))
+
+
+def _unrecognised(value) -> str:
+    return _("The time “%(value)s” is not recognised; write it like 2021-03-02 09:30.") % {
+        "value": parsers.show(value)
+    }
+
+
+def show_datetime(value: dt.datetime | None) -> str:
+    """As the export writes it: local time to the minute, with seconds only when there are."""
+    if value is None:
+        return ""
+    local = timezone.localtime(value)
+    if local.microsecond:
+        return local.strftime("%Y-%m-%d %H:%M:%S.%f")
+    if local.second:
+        return local.strftime("%Y-%m-%d %H:%M:%S")
+    return local.strftime("%Y-%m-%d %H:%M")
+
+
+def campaign_choices():
+    """Names of the campaigns that take records (the drop-down; an import checks that the
+    importer sees the campaign and that it covers the row's organisation)."""
+    names = (
+        Campaign.objects.filter(is_archived=False)
+        .order_by("-starts_on", "-pk")
+        .values_list("name", flat=True)
+    )
+    return [(name, name) for name in dict.fromkeys(names)]
+
+
+def same_text(new: str, old: str | None) -> bool:
+    """A cell read back from an export equals the stored text (forms strip; Excel keeps \\n)."""
+    if new == old:
+        return True
+    return new == (old or "").replace("\r\n", "\n").strip()
+
+
+# --- the plan --------------------------------------------------------------------------------
+
+
+@dataclass
+class Change:
+    pk: int
+    version: int
+    row: int
+    fields: dict  # field name → new value (campaign as a Campaign or None)
+    before: dict  # field name → old value, for the audit entry
+    submits: bool
+
+
+@dataclass
+class ActivityPlan:
+    creates: list[dict] = field(default_factory=list)
+    updates: list[Change] = field(default_factory=list)
+    # (organisation id, campaign id) whose completion the import changes.
+    touched: set[tuple[int, int]] = field(default_factory=set)
+
+
+LOADED = (
+    "id",
+    "external_key",
+    "organization_id",
+    "organization__code",
+    "organization__name",
+    "org_path",
+    "campaign_id",
+    "status",
+    "version",
+    *COMPARED,
+)
+
+
+class ActivitySheet(SheetSpec):
+    name = "activities"
+    title = gettext_lazy("Activity ledger")
+    key_columns = ("key",)
+    instructions = gettext_lazy(
+        "One row per activity. 记录编号 identifies the record: give a new activity a number of your own "
+        "(such as your ledger's number); rows exported from the platform carry theirs (xj-… for records "
+        "entered on the pages), so they update that record. Rows may be drafts or submitted; verifying "
+        "and returning records is done by the level above on the pages."
+    )
+    analyze_tables = (Activity._meta.db_table,)
+    columns = (
+        Column(
+            "key",
+            pgettext_lazy("sheet column", "Record number"),
+            parser=record_key,
+            required=True,
+            as_text=True,
+            width=18,
+            help=gettext_lazy(
+                "Your own number for the record, unique in the whole ledger. A row with the number of an "
+                "existing record updates it; xj-… numbers are the platform's own."
+            ),
+            example="EQ-RH-2021-001",
+        ),
+        Column(
+            "org_code",
+            pgettext_lazy("sheet column", "Organisation code"),
+            parser=org_code,
+            required=True,
+            as_text=True,
+            help=gettext_lazy("The code of an organisation you record for."),
+            example="ZZ-EQ-RH-ZF",
+        ),
+        Column(
+            "campaign",
+            pgettext_lazy("sheet column", "Campaign"),
+            parser=parsers.text(200),
+            choices=campaign_choices,
+            width=24,
+            help=gettext_lazy("Blank when the activity is not part of a campaign."),
+        ),
+        Column(
+            "kind",
+            pgettext_lazy("sheet column", "Activity kind"),
+            choices=ActivityKind.choices,
+            required=True,
+            width=18,
+            example=ActivityKind.THEME_DAY,
+        ),
+        Column(
+            "title",
+            pgettext_lazy("sheet column", "Activity name"),
+            parser=parsers.text(200),
+            required=True,
+            width=30,
+            example="“七一”主题党日",
+        ),
+        Column("topic", pgettext_lazy("sheet column", "Topic"), parser=parsers.text(200), width=24),
+        Column(
+            "starts_at",
+            pgettext_lazy("sheet column", "Starts at"),
+            parser=parse_datetime,
+            required=True,
+            width=18,
+            help=gettext_lazy("A date, or a date and time such as 2021-05-20 19:30."),
+            example="2021-05-20 19:30",
+        ),
+        Column(
+            "ends_at",
+            pgettext_lazy("sheet column", "Ends at"),
+            parser=parse_datetime,
+            default=None,
+            width=18,
+            example="2021-05-20 21:00",
+        ),
+        Column("place", pgettext_lazy("sheet column", "Place"), parser=parsers.text(200), width=20),
+        Column(
+            "mode",
+            pgettext_lazy("sheet column", "Mode"),
+            choices=Mode.choices,
+            default=Mode.OFFLINE,
+            width=12,
+            help=gettext_lazy("Blank means on site."),
+        ),
+        Column("host", pgettext_lazy("sheet column", "Host"), parser=parsers.text(50), width=10),
+        Column("speaker", pgettext_lazy("sheet column", "Speaker"), parser=parsers.text(100), width=10),
+        Column(
+            "first_agenda",
+            pgettext_lazy("sheet column", "First agenda item"),
+            parser=parsers.parse_bool,
+            choices=BOOL_CHOICES,
+            default=False,
+            width=10,
+            help=gettext_lazy("Blank means no."),
+            example=True,
+        ),
+        Column(
+            "first_agenda_content",
+            pgettext_lazy("sheet column", "First agenda item content"),
+            parser=parsers.text(300),
+            width=24,
+            help=gettext_lazy("Required when the first agenda item is yes."),
+            example="学习“七一”重要讲话精神",
+        ),
+        Column(
+            "expected",
+            pgettext_lazy("sheet column", "Expected"),
+            parser=parsers.integer(0, COUNT_MAX),
+            default=0,
+            width=8,
+            example=30,
+        ),
+        Column(
+            "present",
+            pgettext_lazy("sheet column", "Present"),
+            parser=parsers.integer(0, COUNT_MAX),
+            default=0,
+            width=8,
+            example=28,
+        ),
+        Column(
+            "on_leave",
+            pgettext_lazy("sheet column", "On leave"),
+            parser=parsers.integer(0, COUNT_MAX),
+            default=0,
+            width=8,
+            example=2,
+        ),
+        Column(
+            "absent",
+            pgettext_lazy("sheet column", "Absent"),
+            parser=parsers.integer(0, COUNT_MAX),
+            default=0,
+            width=8,
+        ),
+        Column("summary", pgettext_lazy("sheet column", "Summary"), parser=parsers.text(32_000), width=40),
+        Column(
+            "status",
+            pgettext_lazy("sheet column", "Status"),
+            choices=ActivityStatus.choices,
+            default=ActivityStatus.DRAFT,
+            width=10,
+            help=gettext_lazy("Draft or submitted; blank means draft."),
+            example=ActivityStatus.SUBMITTED,
+        ),
+    )
+
+    # --- who may use it -------------------------------------------------------------------
+
+    def can_import(self, user) -> bool:
+        return not scope_for(user, RECORDING_ROLES).is_empty
+
+    # --- import ---------------------------------------------------------------------------
+
+    def plan(self, rows: list[Row], *, actor, report, progress=no_progress) -> Plan:
+        lookup = OrgLookup(actor, writable=scope_for(actor, RECORDING_ROLES))
+        lookup.load(row.values["org_code"] for row in rows)
+        by_key, by_id = self._existing(rows)
+        campaigns = Campaigns(actor, rows, [*by_key.values(), *by_id.values()])
+        plan = Plan(payload=ActivityPlan())
+        claimed: dict[int, int] = {}  # record id → row number
+        total = len(rows)
+        for done, row in enumerate(rows):
+            if done % 5000 == 0:
+                progress(done, total)
+            values = row.values
+            key = values["key"]
+            record = by_key.get(key)
+            own = OWN_NUMBER.fullmatch(key) if record is None else None
+            if own is not None:
+                record = by_id.get(int(own.group(1)))
+                if (
+                    record is not None
+                    and record["external_key"]
+                    and lookup.visible.covers_path(record["org_path"])
+                ):
+                    report.add(
+                        _("This record's number is “%(key)s”: use that number.")
+                        % {"key": record["external_key"]},
+                        row=row.number,
+                        column="key",
+                        value=key,
+                    )
+                    continue
+                if (
+                    record is None
+                    or record["external_key"]
+                    or not lookup.visible.covers_path(record["org_path"])
+                ):
+                    report.add(
+                        _(
+                            "There is no record numbered “%(key)s” in your part of the tree. Numbers "
+                            "starting with xj- are the platform's own: give a new record a number of "
+                            "your own."
+                        )
+                        % {"key": key},
+                        row=row.number,
+                        column="key",
+                        value=key,
+                    )
+                    continue
+            if record is None:
+                self._plan_new(row, lookup, campaigns, plan, report)
+                continue
+            if not lookup.visible.covers_path(record["org_path"]):
+                report.add(
+                    _(
+                        "The record number “%(key)s” is already used by a record outside your part of the "
+                        "tree; give this row another number."
+                    )
+                    % {"key": key},
+                    row=row.number,
+                    column="key",
+                    value=key,
+                )
+                continue
+            if record["id"] in claimed:
+                report.add(
+                    _("Row %(other)d is already about this record.") % {"other": claimed[record["id"]]},
+                    row=row.number,
+                    column="key",
+                    value=key,
+                )
+                continue
+            claimed[record["id"]] = row.number
+            self._plan_existing(row, record, lookup, campaigns, plan, report)
+        progress(total, total)
+        return plan
+
+    def _existing(self, rows: list[Row]) -> tuple[dict[str, dict], dict[int, dict]]:
+        """The records the rows' numbers name: by external key, and by id for xj-<id>."""
+        keys = [row.values["key"] for row in rows]
+        by_key: dict[str, dict] = {}
+        for batch in chunked(keys, LOOKUP_BATCH):
+            for record in Activity.objects.filter(external_key__in=batch).values(*LOADED):
+                by_key[record["external_key"]] = record
+        ids = sorted(
+            {
+                int(match.group(1))
+                for key in keys
+                if key not in by_key and (match := OWN_NUMBER.fullmatch(key))
+            }
+        )
+        by_id: dict[int, dict] = {}
+        for batch in chunked(ids, LOOKUP_BATCH):
+            for record in Activity.objects.filter(pk__in=batch).values(*LOADED):
+                by_id[record["id"]] = record
+        return by_key, by_id
+
+    def _fields(self, values: dict, campaign) -> dict:
+        fields = {name: values[name] for name in COMPARED}
+        fields["campaign"] = campaign
+        return fields
+
+    def _validate(self, organization, fields: dict, report, row: Row) -> bool:
+        """validate_activity, the function the form and the API go through, as a row error."""
+        try:
+            validate_activity(organization, fields)
+        except ServiceError as error:
+            column = blame(fields, organization)
+            report.add(str(error), row=row.number, column=column, value=row.values.get(column))
+            return False
+        return True
+
+    def _plan_new(self, row: Row, lookup: OrgLookup, campaigns: Campaigns, plan: Plan, report) -> None:
+        values = row.values
+        organization = lookup.writable_org(values["org_code"], report, row=row.number, column="org_code")
+        if organization is None:
+            return
+        status = values["status"]
+        if status not in WRITABLE_STATUSES:
+            report.add(status_refusal(status), row=row.number, column="status", value=label_of(status))
+            return
+        campaign = campaigns.choose(values["campaign"], organization, report, row)
+        if campaign is False:
+            return
+        fields = self._fields(values, campaign)
+        if not self._validate(organization, fields, report, row):
+            return
+        fields.pop("campaign")
+        fields.update(
+            organization_id=organization.pk,
+            org_path=organization.path,
+            campaign_id=campaign.pk if campaign else None,
+            status=status,
+            external_key=values["key"],
+        )
+        plan.payload.creates.append(fields)
+        if campaign is not None and status in COUNTING_STATUSES:
+            plan.payload.touched.add((organization.pk, campaign.pk))
+        plan.mark(row.number, Plan.CREATE)
+
+    def _plan_existing(self, row: Row, record: dict, lookup, campaigns, plan: Plan, report) -> None:
+        values = row.values
+        if values["org_code"] != record["organization__code"]:
+            report.add(
+                _(
+                    "This record belongs to “%(name)s” (%(code)s). An import does not move records to "
+                    "another organisation."
+                )
+                % {"name": record["organization__name"], "code": record["organization__code"]},
+                row=row.number,
+                column="org_code",
+                value=values["org_code"],
+            )
+            return
+        organization = lookup.exists(values["org_code"])
+        current = campaigns.by_id.get(record["campaign_id"])
+        name = values["campaign"]
+        if current is not None and name == current.name:
+            campaign = current
+        elif not name:
+            campaign = None
+        else:
+            campaign = campaigns.choose(name, organization, report, row)
+            if campaign is False:
+                return
+        changed = {
+            name: values[name]
+            for name in COMPARED
+            if not (
+                same_text(values[name], record[name]) if name in TEXT_FIELDS else values[name] == record[name]
+            )
+        }
+        if (campaign.pk if campaign else None) != record["campaign_id"]:
+            changed["campaign"] = campaign
+        status, before_status = values["status"], record["status"]
+        if not changed and status == before_status:
+            plan.mark(row.number, Plan.UNCHANGED)
+            return
+        if before_status == ActivityStatus.VERIFIED:
+            report.add(
+                _("A verified record cannot be changed by an import."),
+                row=row.number,
+                column="status" if status != before_status else next(iter(changed)),
+            )
+            return
+        if (
+            lookup.writable_org(
+                values["org_code"], report, row=row.number, column="org_code", for_new_records=False
+            )
+            is None
+        ):
+            return
+        if status != before_status:
+            refusal = transition_refusal(before_status, status)
+            if refusal:
+                report.add(refusal, row=row.number, column="status", value=label_of(status))
+                return
+        fields = self._fields(values, campaign)
+        if not self._validate(organization, fields, report, row):
+            return
+        before = {name: record[name] for name in changed if name != "campaign"}
+        if "campaign" in changed:
+            before["campaign"] = current if current is not None else record["campaign_id"]
+        if status != before_status:
+            changed["status"] = status
+            before["status"] = before_status
+        plan.payload.updates.append(
+            Change(
+                pk=record["id"],
+                version=record["version"],
+                row=row.number,
+                fields=changed,
+                before=before,
+                submits=status == ActivityStatus.SUBMITTED and before_status != status,
+            )
+        )
+        for campaign_id, counted in (
+            (record["campaign_id"], before_status in COUNTING_STATUSES),
+            (campaign.pk if campaign else None, status in COUNTING_STATUSES),
+        ):
+            if campaign_id is not None and counted:
+                plan.payload.touched.add((record["organization_id"], campaign_id))
+        plan.mark(row.number, Plan.UPDATE)
+
+    # --- writing ----------------------------------------------------------------------------
+
+    def apply(self, plan: Plan, *, actor, progress=no_progress) -> None:
+        payload: ActivityPlan = plan.payload
+        total = len(payload.creates) + len(payload.updates) + 1
+        done = 0
+        now = timezone.now()
+        summary = _("Recorded “%(title)s”")
+        for batch in chunked(payload.creates, WRITE_BATCH):
+            rows = [
+                {
+                    **fields,
+                    "created_by_id": actor.pk,
+                    "created_at": now,
+                    "updated_at": now,
+                    "submitted_at": now if fields["status"] == ActivityStatus.SUBMITTED else None,
+                }
+                for fields in batch
+            ]
+            ids = bulk.insert(Activity, rows, returning_ids=True)
+            bulk.insert_audit(
+                actor,
+                AuditAction.CREATE,
+                (
+                    {
+                        "organization_id": fields["organization_id"],
+                        "org_path": fields["org_path"],
+                        "object_type": "activity",
+                        "object_id": str(pk),
+                        "summary": (summary % {"title": fields["title"]})[:300],
+                    }
+                    for fields, pk in zip(batch, ids, strict=True)
+                ),
+            )
+            done += len(batch)
+            progress(done, total)
+        for batch in chunked(payload.updates, UPDATE_BATCH):
+            self._update(batch, actor, now)
+            done += len(batch)
+            progress(done, total)
+        refresh_completion(payload.touched)
+        progress(total, total)
+
+    def _update(self, changes: list[Change], actor, now) -> None:
+        """As update_activity (and submit_activity for a row that submits), for a batch."""
+        records = Activity.objects.select_for_update().in_bulk([change.pk for change in changes])
+        names = {"version", "updated_at"}
+        entries, submitted = [], []
+        for change in changes:
+            record = records.get(change.pk)
+            if record is None or record.version != change.version:
+                raise ServiceError(
+                    _(
+                        "Row %(row)d: someone changed or deleted this record while the file was being "
+                        "imported. Nothing was written; import the file again."
+                    )
+                    % {"row": change.row}
+                )
+            for name, value in change.fields.items():
+                setattr(record, name, value)
+                names.add(name)
+            if change.submits:
+                record.submitted_at, record.return_reason = now, ""
+                names.update(("submitted_at", "return_reason"))
+                submitted.append(record)
+            record.version += 1
+            record.updated_at = now
+            entries.append(
+                {
+                    "organization_id": record.organization_id,
+                    "org_path": record.org_path,
+                    "object_type": "activity",
+                    "object_id": str(record.pk),
+                    "summary": "",
+                    "changes": {
+                        name: [str(change.before[name]), str(value)] for name, value in change.fields.items()
+                    },
+                }
+            )
+        Activity.objects.bulk_update(list(records.values()), sorted(names))
+        bulk.insert_audit(actor, AuditAction.UPDATE, entries)
+        if submitted:
+            # Members marked absent or on leave get their make-up study task, as on submitting.
+            with_missed = set(
+                Attendance.objects.filter(activity__in=submitted, status__in=MISSED).values_list(
+                    "activity_id", flat=True
+                )
+            )
+            for record in submitted:
+                if record.pk in with_missed:
+                    create_make_up_tasks(record)
+
+    # --- export ---------------------------------------------------------------------------
+
+    def export_queryset(self, user, organization=None):
+        queryset = scope_for(user).filter(Activity.objects.all())
+        if organization is not None:
+            queryset = queryset.filter(
+                org_path__gte=organization.path, org_path__lt=organization.path + PATH_END
+            )
+        return queryset.order_by("org_path", "starts_at", "id")
+
+    def export_rows(self, queryset, user):
+        fields = ("id", "external_key", "organization__code", "campaign__name", *COMPARED, "status")
+        for record in queryset.values(*fields).iterator(chunk_size=5000):
+            record["key"] = record["external_key"] or f"{KEY_PREFIX}{record['id']}"
+            record["org_code"] = record["organization__code"]
+            record["campaign"] = record["campaign__name"] or ""
+            record["starts_at"] = show_datetime(record["starts_at"])
+            record["ends_at"] = show_datetime(record["ends_at"])
+            yield record
+
+
+# --- helpers ---------------------------------------------------------------------------------
+
+
+class Campaigns:
+    """The campaigns a file names, as the importer sees them, loaded once."""
+
+    def __init__(self, actor, rows: list[Row], records: list[dict]):
+        names = sorted({row.values["campaign"] for row in rows if row.values["campaign"]})
+        self.by_name: dict[str, list[Campaign]] = {}
+        for batch in chunked(names):
+            for campaign in (
+                visible_campaigns(actor)
+                .filter(name__in=batch, is_archived=False)
+                .order_by("-starts_on", "-pk")
+            ):
+                self.by_name.setdefault(campaign.name, []).append(campaign)
+        ids = {record["campaign_id"] for record in records if record["campaign_id"]}
+        self.by_id = Campaign.objects.in_bulk(ids) if ids else {}
+
+    def choose(self, name: str, organization, report, row: Row):
+        """The campaign called `name` (None when blank), or False after reporting why not.
+        Of two visible campaigns with one name, the one covering the organisation."""
+        if not name:
+            return None
+        candidates = self.by_name.get(name)
+        if not candidates:
+            report.add(
+                _(
+                    "There is no current campaign called “%(name)s” that you can see; pick one from "
+                    "the drop-down list."
+                )
+                % {"name": name},
+                row=row.number,
+                column="campaign",
+                value=name,
+            )
+            return False
+        covering = [c for c in candidates if organization.path.startswith(c.root_path)]
+        # With none covering the organisation, validate_activity says so.
+        return covering[0] if covering else candidates[0]
+
+
+def blame(fields: dict, organization) -> str:
+    """The column a validate_activity refusal is about (the rules in its order)."""
+    starts_at, ends_at = fields.get("starts_at"), fields.get("ends_at")
+    if ends_at and starts_at and ends_at < starts_at:
+        return "ends_at"
+    if fields.get("first_agenda") and not (fields.get("first_agenda_content") or "").strip():
+        return "first_agenda_content"
+    expected = fields.get("expected") or 0
+    if expected and sum(fields.get(name) or 0 for name in ("present", "on_leave", "absent")) > expected:
+        return "present"
+    campaign = fields.get("campaign")
+    if campaign is not None and not organization.path.startswith(campaign.root_path):
+        return "campaign"
+    return "starts_at"
+
+
+def label_of(status: str) -> str:
+    return str(ActivityStatus(status).label)
+
+
+def status_refusal(status: str) -> str:
+    if status == ActivityStatus.VERIFIED:
+        return _("An import cannot mark a record as verified: the level above verifies it on its page.")
+    return _("An import cannot return a record: the level above returns it on its page.")
+
+
+def transition_refusal(before: str, after: str) -> str:
+    """Why an import may not move a record from `before` to `after` ("" when it may)."""
+    if after in (ActivityStatus.VERIFIED, ActivityStatus.RETURNED):
+        return status_refusal(after)
+    if after == ActivityStatus.DRAFT:
+        return _("A submitted or returned record cannot go back to draft.")
+    return ""  # draft or returned → submitted: submitting
+
+
+def refresh_completion(touched: set[tuple[int, int]]) -> None:
+    """The completion figures of what the import touched, inside its transaction."""
+    if not touched:
+        return
+    campaigns = Campaign.objects.in_bulk({campaign_id for _org, campaign_id in touched})
+    if len(touched) <= REFRESH_PAIRS_MAX:
+        organizations = Organization.objects.in_bulk({org_id for org_id, _campaign in touched})
+        for org_id, campaign_id in sorted(touched):
+            refresh_organization(organizations[org_id], campaigns[campaign_id])
+        return
+    for campaign in campaigns.values():
+        for action in campaign.actions.select_related("campaign"):
+            rebuild_action(action)

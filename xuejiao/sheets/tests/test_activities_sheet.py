@@ -1,0 +1,559 @@
+"""The activity ledger from a spreadsheet: the form's rules row by row, bulk writes with their
+audit trail and completion figures, idempotent re-import, export → import, the record number."""
+
+import datetime as dt
+import io
+from datetime import date
+
+import openpyxl
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from xuejiao.accounts.models import AuditAction, AuditEntry, RoleAssignment
+from xuejiao.accounts.roles import Role
+from xuejiao.campaigns import services as campaign_services
+from xuejiao.campaigns.models import Completion, CompletionRollup
+from xuejiao.core.errors import PermissionDenied
+from xuejiao.ledger import services as ledger
+from xuejiao.ledger.models import Activity, ActivityKind, ActivityStatus, Mode
+from xuejiao.orgs.models import Category
+from xuejiao.sheets import services
+from xuejiao.sheets.spec import get_spec
+
+from .helpers import check, header, import_file, reasons, xlsx
+
+ZONE = timezone.get_current_timezone()
+
+
+def local(*parts) -> dt.datetime:
+    return dt.datetime(*parts, tzinfo=ZONE)
+
+
+def activity_row(
+    key="EQ-001",
+    org="ZZ-EQ-RH-ZF",
+    campaign="党史学习教育",
+    kind="主题党日",
+    title="“七一”主题党日",
+    topic="学党史",
+    starts="2021-05-20 19:30",
+    ends="2021-05-20 21:00",
+    place="党群服务中心",
+    mode="线下",
+    host="张伟",
+    speaker="李秀英",
+    first_agenda="是",
+    first_agenda_content="学习“七一”重要讲话",
+    expected=30,
+    present=28,
+    on_leave=2,
+    absent=0,
+    summary="情况良好",
+    status="已提交",
+):
+    return [
+        key,
+        org,
+        campaign,
+        kind,
+        title,
+        topic,
+        starts,
+        ends,
+        place,
+        mode,
+        host,
+        speaker,
+        first_agenda,
+        first_agenda_content,
+        expected,
+        present,
+        on_leave,
+        absent,
+        summary,
+        status,
+    ]
+
+
+def ledger_file(*rows, **options):
+    return xlsx([header("activities"), *rows], **options)
+
+
+def snapshot():
+    return list(Activity.objects.order_by("id").values())
+
+
+def writes():
+    """What an import could have written."""
+    return {
+        "activities": Activity.objects.count(),
+        "audit": AuditEntry.objects.exclude(object_type="importjob").count(),
+        "completion": list(Completion.objects.order_by("id").values_list("count", "done")),
+    }
+
+
+def assert_refused(job, text, *, row, col):
+    assert job.status == "invalid", job.errors
+    matching = [e for e in job.errors if text in e["reason"]]
+    assert matching, f"{text!r} not in {reasons(job)}"
+    assert (matching[0]["row"], matching[0]["col"]) == (row, col), matching[0]
+
+
+@pytest.fixture
+def admin(personas):
+    return personas["city_admin"]
+
+
+@pytest.fixture
+def campaign(personas, tree):
+    campaign = campaign_services.create_campaign(
+        actor=personas["city_admin"],
+        root=tree.city,
+        name="党史学习教育",
+        starts_on=date(2021, 3, 1),
+        ends_on=date(2021, 12, 31),
+    )
+    campaign_services.save_action(
+        actor=personas["city_admin"],
+        campaign=campaign,
+        title="主题党日",
+        categories=[Category.COMMUNITY],
+        activity_kinds=[ActivityKind.THEME_DAY],
+        require_first_agenda=True,
+        due_date=date(2021, 6, 30),
+    )
+    return campaign
+
+
+@pytest.fixture
+def district_campaign(personas, tree):
+    return campaign_services.create_campaign(
+        actor=personas["erqi_admin"],
+        root=tree.erqi,
+        name="二七区专题学习",
+        starts_on=date(2021, 3, 1),
+        ends_on=date(2021, 12, 31),
+    )
+
+
+def zhengfei_done():
+    cell = Completion.objects.get(organization__code="ZZ-EQ-RH-ZF")
+    rollup = CompletionRollup.objects.get(organization__code="ZZ-EQ", category=Category.COMMUNITY)
+    return cell.count, cell.done, rollup.done
+
+
+# --- template ---------------------------------------------------------------------------------
+
+
+def test_template_has_the_columns_and_drop_downs(client_for, campaign, district_campaign):
+    response = client_for("zhengfei_operator").get(reverse("sheets:template", args=["activities"]))
+    assert response.status_code == 200
+    workbook = openpyxl.load_workbook(io.BytesIO(b"".join(response.streaming_content)))
+    data, _instructions, lists = workbook.worksheets
+    assert [cell.value for cell in data[1]] == header("activities")
+    assert header("activities")[:4] == ["记录编号", "组织代码", "学习教育活动", "活动类型"]
+    assert header("activities")[-1] == "状态"
+    assert data.max_row == 1
+    validated = {str(validation.sqref).split(":")[0] for validation in data.data_validations.dataValidation}
+    # campaign, kind, mode, first agenda item, status
+    assert validated == {"C2", "D2", "J2", "M2", "T2"}
+    listed = {cell.value for row in lists.iter_rows() for cell in row if cell.value}
+    assert {"党史学习教育", "二七区专题学习", "主题党日", "线上", "是", "否", "草稿", "已提交"} <= listed
+
+
+# --- a valid file -------------------------------------------------------------------------------
+
+
+def test_a_valid_file_creates_the_records_with_audit_and_completion(admin, tree, campaign):
+    assert zhengfei_done() == (0, False, 0)
+    rows = [
+        activity_row(),
+        activity_row(
+            key="EQ-002",
+            org="ZZ-EQ-RH-ZF-1",
+            campaign="",
+            kind="支部党员大会",
+            title="支部党员大会",
+            starts="2021/6/1",
+            ends="",
+            mode="",
+            first_agenda="",
+            first_agenda_content="",
+            expected="",
+            present="",
+            on_leave="",
+            absent="",
+            summary="",
+            status="",
+        ),
+    ]
+    job = import_file("activities", admin, ledger_file(*rows))
+    assert job.status == "done", reasons(job)
+    assert (job.created_count, job.updated_count, job.unchanged_count) == (2, 0, 0)
+    first, second = Activity.objects.order_by("external_key")
+    assert (first.external_key, first.organization, first.org_path, first.campaign) == (
+        "EQ-001",
+        tree.zhengfei,
+        tree.zhengfei.path,
+        campaign,
+    )
+    assert (first.kind, first.title, first.topic, first.place, first.mode, first.host, first.speaker) == (
+        ActivityKind.THEME_DAY,
+        "“七一”主题党日",
+        "学党史",
+        "党群服务中心",
+        Mode.OFFLINE,
+        "张伟",
+        "李秀英",
+    )
+    assert (first.starts_at, first.ends_at) == (local(2021, 5, 20, 19, 30), local(2021, 5, 20, 21, 0))
+    assert (first.first_agenda, first.first_agenda_content) == (True, "学习“七一”重要讲话")
+    assert (first.expected, first.present, first.on_leave, first.absent) == (30, 28, 2, 0)
+    assert (first.summary, first.status, first.version, first.created_by) == (
+        "情况良好",
+        "submitted",
+        1,
+        admin,
+    )
+    assert first.submitted_at is not None
+    assert (second.campaign, second.kind, second.starts_at, second.ends_at) == (
+        None,
+        ActivityKind.BRANCH_MEETING,
+        local(2021, 6, 1),
+        None,
+    )
+    assert (second.mode, second.first_agenda, second.expected, second.status) == (
+        Mode.OFFLINE,
+        False,
+        0,
+        ActivityStatus.DRAFT,
+    )
+    assert second.submitted_at is None
+    # The submitted theme day counts at once, for the community and up the tree.
+    assert zhengfei_done() == (1, True, 1)
+
+
+def test_bulk_creation_leaves_the_audit_trail_the_form_leaves(admin, tree, campaign):
+    by_service = ledger.create_activity(
+        actor=admin,
+        organization=tree.zhengfei,
+        kind=ActivityKind.LECTURE,
+        title="对照",
+        starts_at=local(2021, 5, 1, 9),
+    )
+    import_file("activities", admin, ledger_file(activity_row()))
+    by_import = Activity.objects.get(external_key="EQ-001")
+
+    def entry(activity):
+        found = AuditEntry.objects.get(object_type="activity", object_id=str(activity.pk))
+        return (
+            found.user,
+            found.action,
+            found.organization,
+            found.org_path,
+            found.summary.replace(activity.title, "…"),
+            found.changes,
+        )
+
+    assert entry(by_import) == entry(by_service)
+
+
+def test_importing_the_same_file_twice_changes_nothing(admin, tree, campaign):
+    content = ledger_file(activity_row(), activity_row(key="EQ-002", title="第二次"))
+    import_file("activities", admin, content)
+    before, audit = snapshot(), AuditEntry.objects.exclude(object_type="importjob").count()
+    job = import_file("activities", admin, content)
+    assert job.status == "done"
+    assert (job.created_count, job.updated_count, job.unchanged_count) == (0, 0, 2)
+    assert snapshot() == before
+    assert AuditEntry.objects.exclude(object_type="importjob").count() == audit
+
+
+def test_a_changed_row_updates_exactly_that_record(admin, tree, campaign):
+    rows = [
+        activity_row(status="草稿"),
+        activity_row(key="EQ-002", title="第二次"),
+        activity_row(key="EQ-003", title="第三次"),
+    ]
+    import_file("activities", admin, ledger_file(*rows))
+    assert zhengfei_done() == (2, True, 1)
+    before = {row["external_key"]: row for row in snapshot()}
+    rows[0] = activity_row(status="已提交", present=29, on_leave=1)  # submitted now, with new figures
+    job = import_file("activities", admin, ledger_file(*rows))
+    assert (job.created_count, job.updated_count, job.unchanged_count) == (0, 1, 2)
+    after = {row["external_key"]: row for row in snapshot()}
+    assert after["EQ-002"] == before["EQ-002"] and after["EQ-003"] == before["EQ-003"]
+    changed = Activity.objects.get(external_key="EQ-001")
+    assert (changed.present, changed.on_leave, changed.status, changed.version) == (29, 1, "submitted", 2)
+    assert changed.submitted_at is not None
+    update = AuditEntry.objects.get(object_type="activity", action=AuditAction.UPDATE)
+    assert update.object_id == str(changed.pk)
+    assert update.changes == {
+        "present": ["28", "29"],
+        "on_leave": ["2", "1"],
+        "status": ["draft", "submitted"],
+    }
+    assert zhengfei_done() == (3, True, 1)
+
+
+def test_export_then_import_is_a_no_op(admin, personas, tree, campaign):
+    """Records from the pages (no number of their own: exported as xj-<id>), with seconds in their
+    times, verified and returned ones, and records imported before."""
+    operator = personas["zhengfei_operator"]
+    import_file("activities", admin, ledger_file(activity_row(), activity_row(key="EQ-002", status="草稿")))
+    from_page = ledger.create_activity(
+        actor=operator,
+        organization=tree.zhengfei,
+        campaign=campaign,
+        kind=ActivityKind.THEME_DAY,
+        title=" 网上录入 ",
+        starts_at=local(2021, 4, 2, 8, 15, 42),
+        summary="第一行\r\n第二行",
+        first_agenda=True,
+        first_agenda_content="学习",
+        expected=10,
+        present=9,
+        submit=True,
+    )
+    verified = ledger.create_activity(
+        actor=operator,
+        organization=tree.zhengfei,
+        kind=ActivityKind.LECTURE,
+        title="已审核",
+        starts_at=local(2021, 4, 3),
+    )
+    ledger.submit_activity(actor=operator, activity=verified)
+    ledger.verify_activity(actor=personas["erqi_admin"], activity=verified)
+    returned = ledger.create_activity(
+        actor=operator,
+        organization=tree.zhengfei,
+        kind=ActivityKind.FILM,
+        title="退回",
+        starts_at=local(2021, 4, 4),
+    )
+    ledger.submit_activity(actor=operator, activity=returned)
+    ledger.return_activity(actor=personas["erqi_admin"], activity=returned, reason="缺照片")
+
+    spool, rows = services.export_sheet(spec=get_spec("activities"), actor=admin)
+    assert rows == 5
+    content = spool.read()
+    exported = openpyxl.load_workbook(io.BytesIO(content)).worksheets[0]
+    keys = {row[0] for row in exported.iter_rows(min_row=2, values_only=True)}
+    assert keys == {"EQ-001", "EQ-002", f"xj-{from_page.pk}", f"xj-{verified.pk}", f"xj-{returned.pk}"}
+
+    before, figures = snapshot(), zhengfei_done()
+    job = import_file("activities", admin, content)
+    assert job.status == "done", reasons(job)
+    assert (job.created_count, job.updated_count, job.unchanged_count) == (0, 0, 5)
+    assert snapshot() == before
+    assert zhengfei_done() == figures
+    # The operator, who records only for the community, gets the same answer.
+    spool, rows = services.export_sheet(spec=get_spec("activities"), actor=operator)
+    job = import_file("activities", operator, spool.read())
+    assert (job.status, job.unchanged_count) == ("done", 5)
+
+
+def test_a_record_from_the_pages_is_updated_by_its_exported_number(admin, personas, tree, campaign):
+    activity = ledger.create_activity(
+        actor=admin,
+        organization=tree.zhengfei,
+        kind=ActivityKind.LECTURE,
+        title="讲座",
+        starts_at=local(2021, 4, 2),
+    )
+    row = activity_row(key=f"XJ-{activity.pk}", campaign="", kind="宣讲", title="讲座（改）", status="草稿")
+    job = import_file("activities", admin, ledger_file(row))
+    assert (job.status, job.updated_count) == ("done", 1), reasons(job)
+    activity.refresh_from_db()
+    assert (activity.title, activity.external_key, activity.version) == ("讲座（改）", None, 2)
+
+
+def test_a_leader_sees_but_cannot_import(personas, tree):
+    with pytest.raises(PermissionDenied):
+        check("activities", personas["city_leader"], ledger_file(activity_row()))
+
+
+def test_a_street_operator_imports_for_the_street(personas, tree, campaign):
+    job = import_file("activities", personas["street_operator"], ledger_file(activity_row()))
+    assert (job.status, job.created_count) == ("done", 1), reasons(job)
+
+
+# --- refused rows: reason, row and column, and nothing written ------------------------------------
+
+
+@pytest.fixture
+def before(tree, campaign):
+    return writes()
+
+
+def test_organisation_outside_scope_reads_as_unknown(personas, before):
+    user = personas["erqi_admin"]
+    job = check("activities", user, ledger_file(activity_row(), activity_row(key="EQ-002", org="ZZ-ZY-LH")))
+    assert_refused(job, "在您的组织范围内找不到代码为“ZZ-ZY-LH”的组织", row=3, col="B")
+    unknown = check("activities", user, ledger_file(activity_row(org="ZZ-NONE")))
+    assert_refused(unknown, "在您的组织范围内找不到代码为“ZZ-NONE”的组织", row=2, col="B")
+    assert len(job.errors) == len(unknown.errors) == 1
+    assert writes() == before
+
+
+def test_organisation_seen_but_not_recorded_for(personas, tree, before):
+    """A leader above who is an operator below: rows for the part only seen are refused by name."""
+    user = personas["street_operator"]
+    RoleAssignment.objects.create(user=user, role=Role.LEADER, organization=tree.city, include_subtree=True)
+    user.forget_assignments()
+    job = check("activities", user, ledger_file(activity_row(org="ZZ-ZY-LH", campaign="")))
+    assert_refused(job, "“林山寨街道”（ZZ-ZY-LH）不在您可修改的组织范围内", row=2, col="B")
+    assert writes() == before
+
+
+def test_campaign_that_does_not_cover_the_organisation(admin, district_campaign, before):
+    row = activity_row(org="ZZ-JY-1Z", campaign="二七区专题学习")
+    assert_refused(
+        check("activities", admin, ledger_file(row)), "该组织不在“二七区专题学习”的参加范围内", row=2, col="C"
+    )
+    assert writes() == before
+
+
+def test_campaign_the_importer_cannot_see(personas, district_campaign, before):
+    row = activity_row(org="ZZ-ZY-LH", campaign="二七区专题学习")
+    job = check("activities", personas["zhongyuan_admin"], ledger_file(row))
+    assert_refused(job, "没有名为“二七区专题学习”", row=2, col="C")
+    assert writes() == before
+
+
+@pytest.mark.parametrize(
+    ("changes", "reason", "col"),
+    [
+        ({"ends": "2021-05-20 18:00"}, "结束时间不能早于开始时间", "H"),
+        ({"first_agenda_content": ""}, "请填写第一议题学习内容", "N"),
+        ({"present": 31}, "超过应到人数", "P"),
+        ({"starts": "2022-01-05 09:00", "ends": ""}, "不在“党史学习教育”", "G"),
+        ({"status": "已审核"}, "导入不能将记录设为已审核", "T"),
+        ({"status": "已退回"}, "导入不能退回记录", "T"),
+        ({"kind": "茶话会"}, "不是允许的值", "D"),
+        ({"key": "xj-99999"}, "找不到编号为“xj-99999”的记录", "A"),
+        ({"starts": "2021-05-20 25:00"}, "无法识别时间", "G"),
+    ],
+)
+def test_a_row_against_the_rules_of_the_form(admin, before, changes, reason, col):
+    good = activity_row(key="EQ-000")
+    job = check("activities", admin, ledger_file(good, activity_row(**changes)))
+    assert_refused(job, reason, row=3, col=col)
+    assert job.error_count == 1
+    assert writes() == before
+
+
+def test_duplicate_record_numbers(admin, before):
+    job = check(
+        "activities",
+        admin,
+        ledger_file(activity_row(), activity_row(title="又一次"), activity_row(key="EQ-9")),
+    )
+    assert job.status == "invalid"
+    assert sorted((e["row"], e["col"]) for e in job.errors) == [(2, "A"), (3, "A")]
+    assert "第2、3行的记录编号相同" in job.errors[0]["reason"]
+    assert writes() == before
+
+
+def test_a_changed_verified_row_is_refused_an_unchanged_one_is_not(admin, personas, tree, campaign):
+    import_file("activities", admin, ledger_file(activity_row()))
+    record = Activity.objects.get()
+    ledger.verify_activity(actor=personas["erqi_admin"], activity=record)
+    verified = activity_row(status="已审核")
+    job = import_file("activities", admin, ledger_file(verified))
+    assert (job.status, job.unchanged_count) == ("done", 1)
+    state = writes()
+    job = check("activities", admin, ledger_file(activity_row(status="已审核", present=27)))
+    assert_refused(job, "已审核的记录不能通过导入修改", row=2, col="P")
+    job = check("activities", admin, ledger_file(activity_row(status="已提交")))
+    assert_refused(job, "已审核的记录不能通过导入修改", row=2, col="T")
+    assert writes() == state
+
+
+def test_no_going_back_to_draft(admin, tree, campaign):
+    import_file("activities", admin, ledger_file(activity_row()))
+    job = check("activities", admin, ledger_file(activity_row(status="草稿")))
+    assert_refused(job, "已提交或已退回的记录不能改回草稿", row=2, col="T")
+
+
+def test_record_numbers_of_another_district(personas, tree, campaign):
+    """A number in use elsewhere is refused without saying where; a record is not moved."""
+    import_file(
+        "activities", personas["zhongyuan_admin"], ledger_file(activity_row(key="ZY-1", org="ZZ-ZY-LH"))
+    )
+    state = writes()
+    job = check("activities", personas["erqi_admin"], ledger_file(activity_row(key="ZY-1")))
+    assert_refused(job, "记录编号“ZY-1”已被您组织范围以外的记录使用", row=2, col="A")
+    assert "林山寨" not in job.errors[0]["reason"]
+    job = check("activities", personas["city_admin"], ledger_file(activity_row(key="ZY-1")))
+    assert_refused(job, "该记录属于“林山寨街道”（ZZ-ZY-LH）。导入不能把记录移到其他组织", row=2, col="B")
+    other = Activity.objects.get()
+    job = check("activities", personas["erqi_admin"], ledger_file(activity_row(key=f"xj-{other.pk}")))
+    assert_refused(job, f"找不到编号为“xj-{other.pk}”的记录", row=2, col="A")
+    assert writes() == state
+
+
+def test_dates_and_times_in_every_form_people_type(admin, tree):
+    forms = {
+        "2021-03-02": local(2021, 3, 2),
+        "2021/3/2": local(2021, 3, 2),
+        "2021.3.2": local(2021, 3, 2),
+        "2021年3月2日": local(2021, 3, 2),
+        44257: local(2021, 3, 2),
+        44257.75: local(2021, 3, 2, 18),
+        dt.date(2021, 3, 2): local(2021, 3, 2),
+        dt.datetime(2021, 3, 2, 9, 30): local(2021, 3, 2, 9, 30),
+        "２０２１／３／２ ９：３０": local(2021, 3, 2, 9, 30),
+        "2021-03-02T09:30:15": local(2021, 3, 2, 9, 30, 15),
+        "2021年3月2日 9时30分": local(2021, 3, 2, 9, 30),
+        "2021年3月2日9:30": local(2021, 3, 2, 9, 30),
+    }
+    rows = [
+        activity_row(key=f"D{index}", campaign="", starts=form, ends="", first_agenda="否")
+        for index, form in enumerate(forms)
+    ]
+    job = import_file("activities", admin, ledger_file(*rows))
+    assert job.status == "done", reasons(job)
+    starts = dict(Activity.objects.values_list("external_key", "starts_at"))
+    assert [starts[f"D{index}"] for index in range(len(forms))] == list(forms.values())
+
+
+def test_a_bad_date_names_its_cell(admin, before):
+    rows = [
+        activity_row(starts="2021-02-30"),
+        activity_row(key="EQ-2", ends=20210520),
+        activity_row(key="EQ-3", starts="5/20"),
+    ]
+    job = check("activities", admin, ledger_file(*rows))
+    assert job.status == "invalid"
+    assert [(e["row"], e["col"], e["reason"]) for e in job.errors] == [
+        (2, "G", "日期“2021-02-30”不存在：该月没有30日。"),
+        (3, "H", "数字20210520不是有效的Excel日期，请按2021-03-02的格式填写日期。"),
+        (4, "G", "无法识别日期“5/20”，请按2021-03-02的格式填写。"),
+    ]
+    assert writes() == before
+
+
+def test_a_large_import_rebuilds_each_action_once(admin, tree, campaign, monkeypatch):
+    """Past a few organisations the figures are rebuilt per action, never refreshed row by row."""
+    from xuejiao.sheets.specs import activities as sheet
+
+    calls = {"rebuild": 0, "refresh": 0}
+    rebuild, refresh = sheet.rebuild_action, sheet.refresh_organization
+
+    def counted(name, function):
+        def call(*args):
+            calls[name] += 1
+            return function(*args)
+
+        return call
+
+    monkeypatch.setattr(sheet, "rebuild_action", counted("rebuild", rebuild))
+    monkeypatch.setattr(sheet, "refresh_organization", counted("refresh", refresh))
+    monkeypatch.setattr(sheet, "REFRESH_PAIRS_MAX", 0)
+    rows = [activity_row(key=f"EQ-{index}") for index in range(3)]
+    job = import_file("activities", admin, ledger_file(*rows))
+    assert job.status == "done", reasons(job)
+    assert calls == {"rebuild": 1, "refresh": 0}
+    assert zhengfei_done() == (3, True, 1)
