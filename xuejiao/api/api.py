@@ -37,9 +37,10 @@ def refused(request, exc):
     return api.create_response(request, {"detail": str(exc)}, status=400)
 
 
-from . import activities, campaigns, me, orgs  # noqa: E402
+from . import activities, campaigns, imports, me, orgs  # noqa: E402
 
 api.add_router("/", me.router)
 api.add_router("/orgs", orgs.router)
 api.add_router("/activities", activities.router)
 api.add_router("/campaigns", campaigns.router)
+api.add_router("/imports", imports.router)
