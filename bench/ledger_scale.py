@@ -235,7 +235,7 @@ def main():
         except NoReverseMatch:
             return None
 
-    overview = try_url("campaigns:overview", campaign.pk)
+    overview = try_url("campaigns:progress", campaign.pk)
     if overview:
         report(
             "city completion overview page", timed(lambda: page(city, overview), args.repeat), baseline, 200
@@ -248,7 +248,7 @@ def main():
             200,
         )
     else:
-        print("(campaigns:overview page not present: page figures skipped)")
+        print("(campaigns:progress page not present: page figures skipped)")
 
     activity_list = try_url("ledger:activity_list")
     if activity_list:
