@@ -36,6 +36,17 @@ BATCH = 1000
 def _converter(field):
     if isinstance(field, PLAIN):
         return None
+    if isinstance(field, models.DateField):  # DateTimeField too
+        # A column of one timestamp (created_at of every row of an import) is converted once.
+        last = [None, None]
+
+        def convert(value):
+            if value is not None and value == last[0] and value.__class__ is last[0].__class__:
+                return last[1]
+            last[0], last[1] = value, field.get_db_prep_save(value, connection)
+            return last[1]
+
+        return convert
     return lambda value: field.get_db_prep_save(value, connection)
 
 
