@@ -182,7 +182,10 @@ PAGE_SIZE = 20
 # process keeps its own in-memory cache, which is right for one process only.
 if os.environ.get("REDIS_URL"):
     CACHES = {
-        "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": os.environ["REDIS_URL"]}
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": os.environ["REDIS_URL"],
+        }
     }
 
 # Background work (imports, exports, reports) runs through django-tasks. The database
