@@ -204,3 +204,35 @@ def create_user_with_role(
                 request=request,
             )
     return user
+
+
+def link_person(*, actor, user: User, person=None, request=None) -> None:
+    """Tie a login to its entry on the roster (or untie it with person=None).
+
+    Study materials, reflections and make-up tasks find the member through this link.
+    """
+    scope = manage_scope(actor)
+    if not scope.covers_path(user.home_org_path):
+        raise PermissionDenied(_("This user is outside your scope."))
+    if person is not None:
+        if not scope.covers(person.organization):
+            raise PermissionDenied(_("This person is outside your scope."))
+        taken = User.objects.filter(person=person).exclude(pk=user.pk).first()
+        if taken is not None:
+            raise ServiceError(
+                _("%(name)s is already linked to the login “%(username)s”.")
+                % {"name": person.name, "username": taken.username}
+            )
+    with transaction.atomic():
+        before = user.person.name if user.person_id else ""
+        user.person = person
+        user.save(update_fields=["person"])
+        audit.record(
+            AuditAction.UPDATE,
+            actor=actor,
+            request=request,
+            obj=user,
+            organization=user.home_organization,
+            changes={"person": [before, person.name if person else ""]},
+            summary=_("Roster entry of %(username)s set") % {"username": user.username},
+        )

@@ -16,6 +16,7 @@ urlpatterns = [
     path("users/<int:pk>/grant/", user_views.grant, name="grant"),
     path("users/<int:pk>/reset-password/", user_views.reset_password, name="reset_password"),
     path("users/<int:pk>/active/", user_views.set_active, name="set_active"),
+    path("users/<int:pk>/person/", user_views.link_person, name="link_person"),
     path("roles/<int:pk>/revoke/", user_views.revoke, name="revoke"),
     path("audit/", user_views.audit_log, name="audit"),
 ]

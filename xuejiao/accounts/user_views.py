@@ -14,7 +14,7 @@ from django.views.decorators.http import require_POST
 
 from xuejiao.core.errors import ServiceError
 from xuejiao.core.pagination import paginate
-from xuejiao.orgs.models import Organization
+from xuejiao.orgs.models import Organization, Person
 from xuejiao.orgs.scope import PATH_END
 
 from . import services
@@ -126,6 +126,9 @@ def _detail_context(request, user, grant_form, reset_form=None):
         .order_by("role"),
         "grant_form": grant_form,
         "reset_form": reset_form or ResetPasswordForm(),
+        "roster": Person.objects.filter(organization_id=user.home_organization_id).order_by(
+            "sort_order", "id"
+        )[:500],
         "recent": manage_scope(request.user).filter(
             AuditEntry.objects.filter(Q(user=user) | Q(object_type="user", object_id=str(user.pk)))
         )[:10],
@@ -198,6 +201,31 @@ def reset_password(request, pk):
     return render(
         request, "accounts/user_detail.html", _detail_context(request, user, grant_form, form), status=400
     )
+
+
+@login_required
+@require_POST
+def link_person(request, pk):
+    _require_manager(request.user)
+    user = _managed_user_or_404(request.user, pk)
+    person = None
+    if request.POST.get("person"):
+        person = (
+            manage_scope(request.user)
+            .filter(Person.objects.select_related("organization"))
+            .filter(pk=request.POST["person"])
+            .first()
+        )
+        if person is None:
+            messages.error(request, _("Choose the person from the list."))
+            return redirect("accounts:user_detail", pk=user.pk)
+    try:
+        services.link_person(actor=request.user, user=user, person=person, request=request)
+    except ServiceError as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(request, _("Roster entry saved."))
+    return redirect("accounts:user_detail", pk=user.pk)
 
 
 @login_required

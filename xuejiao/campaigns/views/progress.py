@@ -249,7 +249,7 @@ def not_done_export(request, pk, action_pk):
         _("Above it"),
         _("Category"),
         _("Recorded"),
-        _("Required"),
+        _("Records required"),
         _("Status"),
     ]
     for col, title in enumerate(columns):

@@ -323,6 +323,12 @@ USER_PAGES = {
         302,
     ),
     "set active": ("post", lambda u: reverse("accounts:set_active", args=[u.pk]), {"active": "0"}, 302),
+    "link roster entry": (
+        "post",
+        lambda u: reverse("accounts:link_person", args=[u.pk]),
+        {"person": ""},
+        302,
+    ),
 }
 
 
@@ -475,6 +481,7 @@ COVERED_PAGES = {
     "accounts:grant": "USER_PAGES",
     "accounts:reset_password": "USER_PAGES",
     "accounts:set_active": "USER_PAGES",
+    "accounts:link_person": "USER_PAGES",
     "accounts:revoke": "revoke test",
     "accounts:audit": "MANAGER_PAGES, audit rows",
 }
@@ -517,6 +524,7 @@ def test_the_zhongyuan_admin_gets_404_for_everything_of_erqi_in_pages_and_api(tr
         reverse("orgs:archive", args=[tree.erqi.pk]),
         reverse("accounts:revoke", args=[erqi_role.pk]),
         reverse("accounts:set_active", args=[erqi_user.pk]),
+        reverse("accounts:link_person", args=[erqi_user.pk]),
         reverse("accounts:reset_password", args=[erqi_user.pk]),
         reverse("accounts:grant", args=[erqi_user.pk]),
     ]
