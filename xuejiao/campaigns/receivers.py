@@ -1,10 +1,16 @@
-"""Keep completion figures in step with changes to the organisation tree."""
+"""Keep completion figures and documents in step with changes to the organisation tree."""
 
+from django.db import transaction
+from django.db.models import Value
+from django.db.models.functions import Concat, Substr
+from django.db.models.signals import post_delete
 from django.dispatch import receiver
 
+from xuejiao.ledger.models import evidence_storage
 from xuejiao.orgs.signals import organization_changed, subtree_changed
 
-from .completion import campaigns_covering, rebuild_campaign, refresh_organization
+from .completion import campaigns_covering, move_subtree, refresh_organization
+from .models import ActionDocument
 
 
 @receiver(organization_changed)
@@ -15,6 +21,19 @@ def _organization_changed(sender, organization, **kwargs):
 
 @receiver(subtree_changed)
 def _subtree_changed(sender, organization, old_path, **kwargs):
+    if old_path != organization.path:
+        # Documents carry a copy of their organisation's path (the scope filter): move it too.
+        ActionDocument.objects.filter(org_path__startswith=old_path).update(
+            org_path=Concat(Value(organization.path), Substr("org_path", len(old_path) + 1))
+        )
     campaigns = set(campaigns_covering(old_path)) | set(campaigns_covering(organization.path))
     for campaign in campaigns:
-        rebuild_campaign(campaign)
+        move_subtree(campaign, old_path, organization.path)
+
+
+@receiver(post_delete, sender=ActionDocument)
+def _delete_document_file(sender, instance, **kwargs):
+    """Remove the stored file once the deletion is committed (also when its action goes)."""
+    name = instance.file.name if instance.file else ""
+    if name:
+        transaction.on_commit(lambda: evidence_storage.delete(name))

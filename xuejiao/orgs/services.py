@@ -146,6 +146,8 @@ def _rewrite_copied_paths(old_prefix: str, new_prefix: str) -> None:
 
 
 def archive_organization(*, actor, organization: Organization, archived: bool = True, request=None):
+    # The caller's copy may predate a move: act on the organisation as it is now.
+    organization = Organization.objects.get(pk=organization.pk)
     _require_manage(actor, organization)
     if organization.is_root():
         raise ServiceError(_("The root organisation cannot be archived."))

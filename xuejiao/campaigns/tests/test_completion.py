@@ -210,3 +210,27 @@ def test_incremental_figures_equal_a_full_rebuild(personas, tree, campaign, them
     incremental = snapshot()
     rebuild_action(theme_day_action)
     assert snapshot() == incremental
+
+
+def test_moving_and_archiving_a_subtree_gives_the_figures_of_a_full_rebuild(
+    personas, tree, campaign, theme_day_action
+):
+    record(personas, tree.zhengfei, campaign, "2021-05-01")
+    record(personas, tree.zhengfei_branch, campaign, "2021-05-02")
+
+    def snapshot():
+        return sorted(
+            CompletionRollup.objects.filter(action=theme_day_action).values_list(
+                "org_path", "category", "applicable", "done", "started"
+            )
+        ), sorted(Completion.objects.filter(action=theme_day_action).values_list("org_path", "count", "done"))
+
+    org_services.move_organization(
+        actor=personas["city_admin"], organization=tree.renhe, new_parent=tree.zhongyuan
+    )
+    tree.zhengfei.refresh_from_db()
+    org_services.archive_organization(actor=personas["city_admin"], organization=tree.zhengfei_branch)
+    incremental = snapshot()
+    rebuild_action(theme_day_action)
+    assert snapshot() == incremental
+    assert Completion.objects.filter(action=theme_day_action).count() == 1  # the branch is archived
