@@ -269,6 +269,22 @@ def main():
     else:
         print("(ledger:activity_list page not present: list figures skipped)")
 
+    # Moving a street to another district: completion follows the subtree (rolled back).
+    from xuejiao.orgs.services import move_organization
+
+    street = Organization.objects.filter(path__startswith=district.path, depth=district.depth + 1).first()
+    street_activities = Activity.objects.filter(org_path__startswith=street.path).count()
+    started = time.perf_counter()
+    with transaction.atomic():
+        admin = User.objects.get(username="bench_city_admin")
+        move_organization(actor=admin, organization=street, new_parent=districts[1])
+        elapsed = time.perf_counter() - started
+        transaction.set_rollback(True)
+    print(
+        f"\nmove a street ({street.numchild} sub-units, {street_activities:,} activities) to another "
+        f"district: {elapsed * 1000:,.0f} ms including completion of 20 actions (rolled back)"
+    )
+
     counted = Activity.objects.filter(org_path__startswith=district.path).count()
     print(f"\nthe district holds {counted:,} activities; the list pages count at most 10,001 of them")
     leaf = Organization.objects.filter(path__startswith=district.path, category=Category.BRANCH).first()

@@ -51,19 +51,22 @@ def add_subtree(action: RequiredAction, path: str) -> None:
     if not path.startswith(root_path):
         return
     needed = required_count(action)
+    organizations = list(
+        applicable_organizations(action).filter(subtree_q("path", path)).values_list("pk", "path", "category")
+    )
+    records = counted_records(action)
+    if path != root_path:
+        # Below the root, name the organisations: the (organisation, campaign, kind, date)
+        # index then answers each one, where a path range would scan the campaign's records.
+        records = records.filter(organization_id__in=[org_id for org_id, _path, _category in organizations])
     counts = {
         org_id: (n, last)
-        for org_id, n, last in counted_records(action)
-        .filter(subtree_q("org_path", path))
-        .values("organization_id")
+        for org_id, n, last in records.values("organization_id")
         .annotate(n=Count("pk"), last=Max(record_time_field(action)))
         .values_list("organization_id", "n", "last")
     }
     cells = []
-    organizations = applicable_organizations(action).filter(subtree_q("path", path))
-    for org_id, org_path, category in organizations.values_list("pk", "path", "category").iterator(
-        chunk_size=BATCH
-    ):
+    for org_id, org_path, category in organizations:
         count, last = counts.get(org_id, (0, None))
         cells.append(
             Completion(

@@ -13,6 +13,7 @@ from xuejiao.accounts.permissions import manage_scope
 from xuejiao.core.errors import PermissionDenied, ServiceError, StaleRecord
 
 from .models import Organization, OrgScopedModel, Person
+from .scope import subtree_q
 from .signals import organization_changed, subtree_changed
 
 ORG_FIELDS = ("code", "name", "short_name", "kind", "category", "sort_order", "established_on")
@@ -140,7 +141,7 @@ def _rewrite_copied_paths(old_prefix: str, new_prefix: str) -> None:
 
     copies += [(AuditEntry, "org_path")]
     for model, field in copies:
-        model.objects.filter(**{f"{field}__startswith": old_prefix}).update(
+        model.objects.filter(subtree_q(field, old_prefix)).update(
             **{field: Concat(Value(new_prefix), Substr(field, len(old_prefix) + 1))}
         )
 
@@ -152,7 +153,7 @@ def archive_organization(*, actor, organization: Organization, archived: bool = 
     if organization.is_root():
         raise ServiceError(_("The root organisation cannot be archived."))
     with transaction.atomic():
-        Organization.objects.filter(path__startswith=organization.path).update(is_archived=archived)
+        Organization.objects.filter(subtree_q("path", organization.path)).update(is_archived=archived)
         organization.refresh_from_db()
         subtree_changed.send(sender=Organization, organization=organization, old_path=organization.path)
         audit.record(
