@@ -7,10 +7,15 @@ action) and summed into `CompletionRollup` (per action, ancestor and category), 
 every level sees its figures without scanning millions of activities.
 """
 
+import uuid
+from pathlib import PurePosixPath
+
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from xuejiao.ledger.models.evidence import evidence_storage
 from xuejiao.orgs.fields import PathField
 from xuejiao.orgs.models import Category, Organization, System
 
@@ -172,14 +177,29 @@ class DocumentStatus(models.TextChoices):
     RETURNED = "returned", _("Returned")
 
 
+def document_path(instance, filename):
+    """documents/YYYY/MM/<action id>/<random>.<extension of the detected type>; the name the
+    uploader gave is kept in `original_name` only."""
+    suffix = PurePosixPath(filename).suffix.lower()[:10]
+    return f"documents/{timezone.now():%Y/%m}/{instance.action_id}/{uuid.uuid4().hex}{suffix}"
+
+
 class ActionDocument(models.Model):
-    """A document an organisation hands in for a document-rule action; accepted by the level above."""
+    """A document an organisation hands in for a document-rule action; accepted by the level above.
+
+    The file is stored with the ledger's evidence (settings.EVIDENCE_ROOT), outside MEDIA_ROOT
+    and without a URL: it is served only by the scoped view campaigns:document_file.
+    """
 
     action = models.ForeignKey(RequiredAction, on_delete=models.CASCADE, related_name="documents")
     organization = models.ForeignKey(Organization, on_delete=models.PROTECT, related_name="+")
     org_path = PathField(max_length=255, db_index=True)
     title = models.CharField(_("title"), max_length=200)
-    file = models.FileField(_("file"), upload_to="documents/%Y/%m/")
+    file = models.FileField(_("file"), storage=evidence_storage, upload_to=document_path, max_length=200)
+    original_name = models.CharField(_("file name"), max_length=255, blank=True)
+    # Detected from the file's content (magic bytes), never from its name.
+    content_type = models.CharField(_("content type"), max_length=100, blank=True)
+    size = models.PositiveBigIntegerField(_("size"), default=0)
     status = models.CharField(max_length=16, choices=DocumentStatus.choices, default=DocumentStatus.SUBMITTED)
     review_note = models.CharField(_("review note"), max_length=300, blank=True)
     submitted_by = models.ForeignKey(
@@ -195,6 +215,16 @@ class ActionDocument(models.Model):
 
     class Meta:
         ordering = ["-submitted_at"]
+        verbose_name = _("document")
+        verbose_name_plural = _("documents")
+        indexes = [
+            # The review list: documents of one status under a scope.
+            models.Index(fields=["status", "org_path"], name="document_status_scope"),
+        ]
 
     def __str__(self) -> str:
         return self.title
+
+    def save(self, *args, **kwargs):
+        self.org_path = self.organization.path
+        super().save(*args, **kwargs)

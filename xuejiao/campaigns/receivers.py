@@ -7,6 +7,7 @@ from django.db.models.signals import post_delete
 from django.dispatch import receiver
 
 from xuejiao.ledger.models import evidence_storage
+from xuejiao.orgs.scope import subtree_q
 from xuejiao.orgs.signals import organization_changed, subtree_changed
 
 from .completion import campaigns_covering, move_subtree, refresh_organization
@@ -23,7 +24,7 @@ def _organization_changed(sender, organization, **kwargs):
 def _subtree_changed(sender, organization, old_path, **kwargs):
     if old_path != organization.path:
         # Documents carry a copy of their organisation's path (the scope filter): move it too.
-        ActionDocument.objects.filter(org_path__startswith=old_path).update(
+        ActionDocument.objects.filter(subtree_q("org_path", old_path)).update(
             org_path=Concat(Value(organization.path), Substr("org_path", len(old_path) + 1))
         )
     campaigns = set(campaigns_covering(old_path)) | set(campaigns_covering(organization.path))

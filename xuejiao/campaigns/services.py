@@ -1,17 +1,36 @@
 """Every write to campaigns and required actions: permission, transaction, audit record,
-and completion rebuilt for the actions that changed."""
+and completion rebuilt for the actions that changed. Documents handed in for document-rule
+actions (submitted by the unit, accepted or returned by the level above) are written here too."""
 
+import hashlib
+import zipfile
+from pathlib import PurePosixPath
+
+from django.conf import settings
 from django.db import transaction
+from django.template.defaultfilters import filesizeformat
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from xuejiao.accounts import audit
 from xuejiao.accounts.models import AuditAction
 from xuejiao.accounts.permissions import manage_scope
 from xuejiao.core.errors import PermissionDenied, ServiceError
+from xuejiao.ledger.permissions import can_record, can_review
+from xuejiao.ledger.services import evidence
 
-from .completion import rebuild_action
-from .models import Campaign, Phase, RequiredAction
+from .completion import rebuild_action, refresh_organization
+from .models import (
+    ActionDocument,
+    Campaign,
+    Completion,
+    DocumentStatus,
+    Phase,
+    RequiredAction,
+    RuleType,
+)
 from .permissions import can_run
+from .rules import applicable_organizations, window
 
 CAMPAIGN_FIELDS = ("name", "motto", "starts_on", "ends_on")
 ACTION_FIELDS = (
@@ -243,3 +262,257 @@ def save_phases(*, actor, campaign: Campaign, rows: list[dict], request=None) ->
             changes={"phases": [p.name for p in saved], "removed": [p.name for p in removed]},
         )
     return saved
+
+
+# ---------------------------------------------------------------------------------------
+# Documents for document-rule actions (报送材料): the unit hands one in, the level above
+# accepts it (the action is then done, if it was handed in by the due date) or returns it
+# with a note, after which the unit may hand in another.
+
+DOCX = "docx"
+DOCX_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+DOCUMENT_FAMILIES = (evidence.PDF, evidence.IMAGE)
+REVIEW_DECISIONS = ("accept", "return")
+
+
+def document_types_text() -> str:
+    return _("PDF, Word (.docx), or JPEG, PNG or WebP pictures")
+
+
+def _refuse_document(name: str, what: str | None):
+    if what:
+        message = _(
+            "“%(name)s” was not handed in: its content is %(what)s, whatever its name says. "
+            "Allowed: %(allowed)s."
+        ) % {"name": name, "what": what, "allowed": document_types_text()}
+    else:
+        message = _(
+            "“%(name)s” was not handed in: its content is not a file type we accept, whatever its "
+            "name says. Allowed: %(allowed)s."
+        ) % {"name": name, "allowed": document_types_text()}
+    raise ServiceError(message)
+
+
+def _zip_entries(upload) -> set[str] | None:
+    """The entry names of a ZIP container (a .docx is one), or None when it cannot be read.
+    Only the central directory is read: nothing is decompressed."""
+    upload.seek(0)
+    try:
+        with zipfile.ZipFile(upload) as archive:
+            return set(archive.namelist())
+    except (zipfile.BadZipFile, OSError, ValueError, EOFError):
+        return None
+    finally:
+        upload.seek(0)
+
+
+def _prepare_docx(upload, name: str, size: int) -> evidence.Prepared:
+    entries = _zip_entries(upload)
+    if entries is None or "word/document.xml" not in entries:
+        _refuse_document(name, _("a compressed archive (ZIP) or an Office file other than Word"))
+    if "word/vbaProject.bin" in entries:
+        _refuse_document(name, _("a Word document with macros"))
+    cap = settings.EVIDENCE_MAX_PDF_BYTES
+    if size > cap:
+        raise ServiceError(
+            _("“%(name)s” is %(size)s; a document may be at most %(cap)s. It was not handed in.")
+            % {"name": name, "size": filesizeformat(size), "cap": filesizeformat(cap)}
+        )
+    digest = hashlib.sha256()
+    for chunk in upload.chunks():
+        digest.update(chunk)
+    upload.seek(0)
+    return evidence.Prepared(
+        upload=upload,
+        name=name[:255],
+        family=DOCX,
+        content_type=DOCX_TYPE,
+        extension="docx",
+        size=size,
+        sha256=digest.hexdigest(),
+    )
+
+
+def prepare_document(upload) -> evidence.Prepared:
+    """Check a handed-in file by its content, as the ledger checks evidence: PDF and pictures
+    through the evidence checks (magic bytes, size caps, pictures decoded), and Word .docx
+    as a ZIP container holding word/document.xml. Raise ServiceError with a precise message."""
+    if upload is None:
+        raise ServiceError(_("Choose the file to hand in."))
+    name = getattr(upload, "name", "") or _("(unnamed)")
+    if not upload.size:
+        raise ServiceError(_("“%(name)s” is empty. It was not handed in.") % {"name": name})
+    upload.seek(0)
+    head = upload.read(evidence.SNIFF_BYTES)
+    upload.seek(0)
+    if head.startswith(b"PK\x03\x04"):
+        return _prepare_docx(upload, name, upload.size)
+    known = any(
+        matcher.match(bytearray(head))
+        for matcher, family, _format in evidence.ALLOWED
+        if family in DOCUMENT_FAMILIES
+    )
+    if not known:
+        _refuse_document(name, evidence._what_it_is(head))
+    return evidence.prepare(upload)
+
+
+def may_submit_documents(user, action: RequiredAction, organization) -> bool:
+    return action.rule_type == RuleType.DOCUMENT and can_record(user, organization)
+
+
+def _lock_cell(action: RequiredAction, organization) -> Completion | None:
+    """The (action, organisation) cell, locked: one hand-in or review at a time per cell."""
+    return Completion.objects.select_for_update().filter(action=action, organization=organization).first()
+
+
+def submit_document(
+    *, actor, action: RequiredAction, organization, file, title: str = "", request=None
+) -> ActionDocument:
+    """The unit's recorders hand in a document for a document-rule action that applies to it.
+
+    Refused while a document of the unit for the action awaits review or has been accepted.
+    A document handed in after the due date is kept (the level above may still read it) but
+    does not count towards the action.
+    """
+    if action.rule_type != RuleType.DOCUMENT:
+        raise ServiceError(_("This required action is completed by records, not by a document."))
+    # Permission first, so that a reader is told so before any file is looked at.
+    if not can_record(actor, organization):
+        raise PermissionDenied(_("You may not hand in documents for this organisation."))
+    campaign = action.campaign
+    if campaign.is_archived:
+        raise ServiceError(_("The campaign is archived: nothing more can be handed in."))
+    title = (title or "").strip()
+    prepared = prepare_document(file)
+    if not title:
+        title = PurePosixPath(prepared.name).stem.strip() or action.title
+    stored = ""
+    try:
+        with transaction.atomic():
+            if not applicable_organizations(action).filter(pk=organization.pk).exists():
+                raise ServiceError(
+                    _("This required action does not apply to %(name)s.") % {"name": organization.name}
+                )
+            _lock_cell(action, organization)
+            existing = set(
+                ActionDocument.objects.filter(action=action, organization=organization).values_list(
+                    "status", flat=True
+                )
+            )
+            if DocumentStatus.ACCEPTED in existing:
+                raise ServiceError(_("A document for this action has already been accepted."))
+            if DocumentStatus.SUBMITTED in existing:
+                raise ServiceError(
+                    _("A document for this action is awaiting review: withdraw it first to hand in another.")
+                )
+            document = ActionDocument(
+                action=action,
+                organization=organization,
+                title=title[:200],
+                original_name=prepared.name,
+                content_type=prepared.content_type,
+                size=prepared.size,
+                submitted_by=actor,
+            )
+            document.file.save(f"document.{prepared.extension}", prepared.upload, save=False)
+            stored = document.file.name
+            document.save()
+            audit.record(
+                AuditAction.CREATE,
+                actor=actor,
+                request=request,
+                obj=document,
+                organization=organization,
+                summary=_("Handed in “%(title)s” for “%(action)s”")
+                % {"title": document.title, "action": action.title},
+                changes={"file": prepared.name, "size": prepared.size, "sha256": prepared.sha256},
+            )
+            refresh_organization(organization, campaign)
+    except BaseException:
+        if stored:
+            evidence.evidence_storage.delete(stored)
+        raise
+    return document
+
+
+def _lock_document(document: ActionDocument) -> ActionDocument:
+    return (
+        ActionDocument.objects.select_for_update(of=("self",))
+        .select_related("organization", "action", "action__campaign")
+        .get(pk=document.pk)
+    )
+
+
+def is_late(document: ActionDocument) -> bool:
+    """Handed in after the action's due date (or before it was counted from): it does not count."""
+    start, end = window(document.action)
+    return not start <= document.submitted_at < end
+
+
+def review_document(
+    *, actor, document: ActionDocument, decision: str, note: str = "", request=None
+) -> ActionDocument:
+    """The level above accepts a document (the action is done when it was handed in on time)
+    or returns it with a note saying what to change. A unit never reviews its own."""
+    if decision not in REVIEW_DECISIONS:
+        raise ServiceError(_("Choose whether to accept or return the document."))
+    note = (note or "").strip()
+    if decision == "return" and not note:
+        raise ServiceError(
+            _("Write a note saying why the document is returned, so the unit knows what to change.")
+        )
+    with transaction.atomic():
+        current = _lock_document(document)
+        if not can_review(actor, current.organization):
+            raise PermissionDenied(_("Documents are accepted or returned by the level above."))
+        if current.status != DocumentStatus.SUBMITTED:
+            raise ServiceError(
+                _("This document has already been reviewed: it is “%(status)s”.")
+                % {"status": current.get_status_display()}
+            )
+        _lock_cell(current.action, current.organization)
+        before = current.status
+        current.status = DocumentStatus.ACCEPTED if decision == "accept" else DocumentStatus.RETURNED
+        current.review_note = note[:300]
+        current.reviewed_by = actor
+        current.reviewed_at = timezone.now()
+        current.save(update_fields=["status", "review_note", "reviewed_by", "reviewed_at", "org_path"])
+        audit.record(
+            AuditAction.UPDATE,
+            actor=actor,
+            request=request,
+            obj=current,
+            organization=current.organization,
+            summary=(
+                _("Accepted “%(title)s” of %(org)s")
+                if decision == "accept"
+                else _("Returned “%(title)s” to %(org)s")
+            )
+            % {"title": current.title, "org": current.organization.name},
+            changes={"status": [before, current.status], "note": current.review_note},
+        )
+        refresh_organization(current.organization, current.action.campaign)
+    return current
+
+
+def withdraw_document(*, actor, document: ActionDocument, request=None) -> None:
+    """The unit takes back a document that has not been reviewed yet (to hand in a better one)."""
+    with transaction.atomic():
+        current = _lock_document(document)
+        if not can_record(actor, current.organization):
+            raise PermissionDenied(_("You may not withdraw documents of this organisation."))
+        if current.status != DocumentStatus.SUBMITTED:
+            raise ServiceError(_("Only a document awaiting review can be withdrawn."))
+        audit.record(
+            AuditAction.DELETE,
+            actor=actor,
+            request=request,
+            obj=current,
+            organization=current.organization,
+            summary=_("Withdrew “%(title)s” from “%(action)s”")
+            % {"title": current.title, "action": current.action.title},
+            changes={"file": current.original_name},
+        )
+        current.delete()  # the file goes once the transaction commits
+        refresh_organization(current.organization, current.action.campaign)

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import actions, campaigns, progress
+from .views import actions, campaigns, documents, progress
 
 app_name = "campaigns"
 urlpatterns = [
@@ -21,4 +21,13 @@ urlpatterns = [
     path("<int:pk>/checklist/", progress.my_checklist, name="my_checklist"),
     path("<int:pk>/checklist/<int:org_pk>/", progress.org_checklist, name="checklist"),
     path("<int:pk>/highlights/", progress.highlight_list, name="highlights"),
+    path("<int:pk>/documents/", documents.document_list, name="documents"),
+    path(
+        "<int:pk>/actions/<int:action_pk>/documents/<int:org_pk>/submit/",
+        documents.document_submit,
+        name="document_submit",
+    ),
+    path("<int:pk>/documents/<int:doc_pk>/review/", documents.document_review, name="document_review"),
+    path("<int:pk>/documents/<int:doc_pk>/withdraw/", documents.document_withdraw, name="document_withdraw"),
+    path("<int:pk>/documents/<int:doc_pk>/file/", documents.document_file, name="document_file"),
 ]

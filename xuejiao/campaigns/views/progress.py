@@ -46,6 +46,7 @@ from .common import (
     top_organizations,
     trail,
 )
+from .documents import attach_documents, documents_awaiting
 
 MATRIX_ROWS = 50
 EXPORT_LIMIT = 200_000
@@ -173,6 +174,7 @@ def progress(request, pk):
             "page_obj": page,
             "categories": categories,
             "today": today,
+            "documents_awaiting": documents_awaiting(request.user, campaign),
             "tab": "progress",
         },
     )
@@ -326,6 +328,7 @@ def org_checklist(request, pk, org_pk):
         item["rule_text"] = rule_summary(item["action"])
         item["required"] = required_count(item["action"])
         item["is_document"] = item["action"].rule_type == RuleType.DOCUMENT
+    attach_documents(request.user, campaign, organization, items)
     applicable = [item for item in items if item["status"] != Status.NOT_APPLICABLE]
     done = sum(1 for item in applicable if item["status"] == Status.DONE)
     optional = paginate(request, optional_activities(campaign, organization))
