@@ -1,26 +1,31 @@
-"""Benchmark: import and export of 100,000 rows through the sheets framework.
+"""Benchmark: the activity ledger (台账) through the sheets framework at city scale.
 
-    .venv/bin/python -m xuejiao.sheets.bench [--rows 100000]
-    DATABASE_URL=postgres://... .venv/bin/python -m xuejiao.sheets.bench
+    .venv/bin/python bench/sheets_import.py [--rows 100000] [--people 100000] [--orgs 2000]
+    DATABASE_URL=postgres://... .venv/bin/python bench/sheets_import.py
 
-Prints figures, never passes or fails (ARCHITECTURE.md, Tests). Each phase runs in a
-fresh process so that its peak memory (max RSS, which includes what python-calamine
-allocates outside Python) is its own:
+Prints figures, never passes or fails (ARCHITECTURE.md, Tests). It works on the SCALE tree
+of `manage.py seed_scale` (seeded when missing: --seed-orgs, --seed-people) and removes what
+it adds. Each phase runs in a fresh process, so that its peak memory (max RSS, which
+includes what python-calamine allocates outside Python) is its own:
 
-- raw lower bound: python-calamine reads the file, bulk_create writes the rows, nothing
-  checked (the figure ARCHITECTURE.md quotes as ≈12,000-15,000 rows/s);
-- check: what an upload costs (safe reading, parsing every cell, duplicate keys, plan);
-- import: what "Import now" costs: the whole check again inside the transaction, then
-  the writes with their audit entries;
-- export: the same rows written back in the template's format;
-- the same import without the per-person audit entries (what the audit trail costs);
-- organisations: --orgs new organisations created one by one through orgs.services.
-
-It uses the people sheet (the ledger's activity sheet plugs into the same framework) on
-a BENCH-SHEETS subtree of the configured database, removed again at the end.
+- activities.xlsx: --rows rows written with xlsxwriter for the communities and branches of
+  the SCALE tree, as units fill them in: half of them for a campaign run from the SCALE
+  root (whose required action makes the import rebuild completion figures), dates typed as
+  text in several forms or as Excel date cells, most rows submitted;
+- raw lower bound: python-calamine reads the file and bulk_create writes the rows, nothing
+  checked (rolled back), in the same run as the baseline for the ratios;
+- check: what an upload costs (safe reading, every cell parsed, duplicate numbers, the plan
+  with validate_activity, scope and campaign for every row);
+- import: what "Import now" costs: the whole check again inside the transaction, then the
+  bulk insert, one audit entry per record, and the completion figures;
+- the same file again (every row unchanged), the export of the rows, and the import
+  with one summary entry per import instead of one audit entry per record;
+- people (--people rows for the SCALE branches) and organisations (--orgs new ones created
+  one by one through orgs.services), the figures the earlier people benchmark printed.
 """
 
 import argparse
+import datetime as dt
 import json
 import os
 import resource
@@ -30,84 +35,261 @@ import tempfile
 import time
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent.parent
-CODE = "BENCH-SHEETS"
-UNITS = 200
+from common import ROOT, database_label, setup_django
 
-
-def register_without_audit():
-    """The people sheet without its per-person audit entries: what the audit trail costs."""
-    from xuejiao.sheets.spec import get_spec, register
-    from xuejiao.sheets.specs.people import PeopleSheet
-
-    class PeopleWithoutAudit(PeopleSheet):
-        name = "bench-people-no-audit"
-
-        def audit_created(self, actor, people, ids):
-            pass
-
-    if get_spec(PeopleWithoutAudit.name) is None:
-        register(PeopleWithoutAudit())
+USERNAME = "bench-sheets"
+KEY_PREFIX = "BENCH-"
+CAMPAIGN = "基准测试学习教育"
+PEOPLE_PREFIX = "基准"
+ORGS_CODE = "BENCH-SHEETS"
+SCRIPT = Path(__file__).resolve()
 
 
 def setup():
-    sys.path.insert(0, str(ROOT))
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "xuejiao.settings")
     os.environ.setdefault("TASKS_BACKEND", "django_tasks.backends.immediate.ImmediateBackend")
-    import django
+    setup_django()
+    register_variants()
 
-    django.setup()
-    register_without_audit()
+
+def register_variants():
+    """The activity sheet with one summary entry per import instead of one entry per record."""
+    from xuejiao.sheets import bulk
+    from xuejiao.sheets.spec import get_spec, register
+    from xuejiao.sheets.specs.activities import ActivitySheet
+
+    class ActivitiesSummaryAudit(ActivitySheet):
+        name = "bench-activities-summary-audit"
+
+        def apply(self, plan, *, actor, progress=None):
+            original = bulk.insert_audit
+            bulk.insert_audit = lambda *args, **kwargs: None
+            try:
+                super().apply(plan, actor=actor, progress=progress or (lambda done, total: None))
+            finally:
+                bulk.insert_audit = original
+
+    if get_spec(ActivitiesSummaryAudit.name) is None:
+        register(ActivitiesSummaryAudit())
 
 
 def peak_mb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
-def bench_user():
-    from xuejiao.accounts.models import RoleAssignment, User
-    from xuejiao.accounts.roles import Role
+def scale_root():
+    from xuejiao.demo.scale import ROOT_CODE
     from xuejiao.orgs.models import Organization
 
-    root = Organization.objects.get(code=CODE)
-    user, _created = User.objects.get_or_create(
-        username="bench-sheets", defaults={"home_organization": root, "must_change_password": False}
-    )
-    RoleAssignment.objects.get_or_create(user=user, role=Role.CAMPAIGN_OFFICE, organization=root)
-    return user
+    return Organization.objects.get(code=ROOT_CODE, depth=1)
 
 
-def prepare(rows: int, path: str) -> None:
-    """The subtree, and a people workbook of `rows` rows written with the framework's writer."""
+def bench_user():
+    from xuejiao.accounts.models import User
+
+    return User.objects.get(username=USERNAME)
+
+
+# --- setting up and cleaning up -----------------------------------------------------------------
+
+
+def phase_setup(seed_orgs: int, seed_people: int) -> dict:
+    """The SCALE tree (seeded if missing), the importing user, a campaign with a required action."""
     from django.core.management import call_command
 
+    from xuejiao.accounts.models import RoleAssignment, User
+    from xuejiao.accounts.roles import Role
+    from xuejiao.campaigns import services as campaign_services
+    from xuejiao.demo.scale import ROOT_CODE
+    from xuejiao.ledger.models import ActivityKind
     from xuejiao.orgs.models import Category, Kind, Organization
+
+    call_command("migrate", verbosity=0)
+    if not Organization.objects.filter(code=ROOT_CODE, depth=1).exists():
+        print(
+            f"seeding {seed_orgs:,} organisations and {seed_people:,} people …", file=sys.stderr, flush=True
+        )
+        call_command("seed_scale", orgs=seed_orgs, people=seed_people, no_progress=True, verbosity=0)
+    phase_cleanup()
+    root = scale_root()
+    user = User.objects.create_user(
+        username=USERNAME, home_organization=root, must_change_password=False, display_name="bench"
+    )
+    RoleAssignment.objects.create(user=user, role=Role.CAMPAIGN_OFFICE, organization=root)
+    campaign = campaign_services.create_campaign(
+        actor=user, root=root, name=CAMPAIGN, starts_on=dt.date(2021, 3, 1), ends_on=dt.date(2021, 12, 31)
+    )
+    campaign_services.save_action(
+        actor=user,
+        campaign=campaign,
+        title="主题党日",
+        categories=[Category.COMMUNITY, Category.BRANCH],
+        activity_kinds=[ActivityKind.THEME_DAY],
+        require_first_agenda=True,
+        due_date=dt.date(2021, 12, 31),
+    )
+    Organization.objects.add_child(
+        root, {"code": ORGS_CODE, "name": "表格基准", "category": Category.OTHER, "kind": Kind.OTHER}
+    )
+    scale = Organization.objects.filter(path__startswith=root.path).count()
+    return {"orgs": scale}
+
+
+def phase_cleanup() -> dict:
+    """Everything the benchmark added; the SCALE tree itself stays for the next run."""
+    from django.db import connection
+
+    from xuejiao.accounts.models import AuditEntry, User
+    from xuejiao.campaigns.models import Campaign
+    from xuejiao.ledger.models import Activity
+    from xuejiao.orgs.models import Organization, Person
+    from xuejiao.sheets.models import ImportJob
+
+    user = User.objects.filter(username=USERNAME).first()
+    if user is not None:
+        for job in ImportJob.objects.filter(uploaded_by=user):
+            job.file.delete(save=False)
+            if job.error_file:
+                job.error_file.delete(save=False)
+        ImportJob.objects.filter(uploaded_by=user).delete()
+        AuditEntry.objects.filter(user=user).delete()
+    with connection.cursor() as cursor:
+        # Plain DELETEs: the ORM's collector would load 100,000 records first (bench records
+        # have no attendance, evidence or corrections).
+        table = connection.ops.quote_name(Activity._meta.db_table)
+        cursor.execute(f"DELETE FROM {table} WHERE external_key LIKE %s", [KEY_PREFIX + "%"])
+        table = connection.ops.quote_name(Person._meta.db_table)
+        cursor.execute(f"DELETE FROM {table} WHERE name LIKE %s", [PEOPLE_PREFIX + "%"])
+    Campaign.objects.filter(name=CAMPAIGN).delete()
+    subtree = Organization.objects.filter(code=ORGS_CODE).first()
+    if subtree is not None:
+        AuditEntry.objects.filter(org_path__startswith=subtree.path).delete()
+        Organization.objects.filter(path__startswith=subtree.path).delete()
+        parent_path = subtree.path[: -Organization.steplen]
+        Organization.objects.filter(path=parent_path).update(
+            numchild=Organization.objects.filter(path__startswith=parent_path, depth=subtree.depth).count()
+        )
+    if user is not None:
+        user.delete()
+    return {}
+
+
+def phase_cleanup_activities() -> dict:
+    from django.db import connection
+
+    from xuejiao.accounts.models import AuditEntry
+    from xuejiao.campaigns.completion import rebuild_campaign
+    from xuejiao.campaigns.models import Campaign
+    from xuejiao.ledger.models import Activity
+
+    AuditEntry.objects.filter(user=bench_user(), object_type="activity").delete()
+    with connection.cursor() as cursor:
+        table = connection.ops.quote_name(Activity._meta.db_table)
+        cursor.execute(f"DELETE FROM {table} WHERE external_key LIKE %s", [KEY_PREFIX + "%"])
+    rebuild_campaign(Campaign.objects.get(name=CAMPAIGN))
+    return {}
+
+
+# --- the files --------------------------------------------------------------------------------------
+
+
+def unit_codes() -> list[str]:
+    from xuejiao.orgs.models import Category, Organization
+
+    root = scale_root()
+    return list(
+        Organization.objects.filter(
+            path__startswith=root.path, category__in=[Category.COMMUNITY, Category.BRANCH], is_archived=False
+        )
+        .order_by("path")
+        .values_list("code", flat=True)
+    )
+
+
+def phase_prepare_activities(rows: int, path: str) -> dict:
+    """An activity ledger as units fill it in (see the module's docstring)."""
+    import xlsxwriter
+
+    from xuejiao.ledger.models import ActivityKind, ActivityStatus, Mode
+    from xuejiao.sheets.spec import get_spec
+
+    codes = unit_codes()
+    headers = [str(column.header) for column in get_spec("activities").columns]
+    kinds = [str(label) for _value, label in ActivityKind.choices]
+    modes = [str(label) for _value, label in Mode.choices]
+    submitted, draft = str(ActivityStatus.SUBMITTED.label), str(ActivityStatus.DRAFT.label)
+    workbook = xlsxwriter.Workbook(path, {"constant_memory": True, "strings_to_numbers": False})
+    sheet = workbook.add_worksheet()
+    when = workbook.add_format({"num_format": "yyyy-mm-dd hh:mm"})
+    sheet.write_row(0, 0, headers)
+    first_day = dt.datetime(2021, 3, 1, 9, 0)
+    for index in range(rows):
+        starts = first_day + dt.timedelta(days=index % 300, hours=index % 10)
+        theme_day = index % 3 == 0
+        expected = 20 + index % 30
+        on_leave, absent = index % 3, index % 2
+        values = [
+            f"{KEY_PREFIX}{index:07d}",
+            codes[index % len(codes)],
+            CAMPAIGN if index % 2 == 0 else "",
+            kinds[7] if theme_day else kinds[index % len(kinds)],
+            f"第{index}次学习活动",
+            "学党史、悟思想" if index % 4 else "",
+            None,  # the start, below
+            (starts + dt.timedelta(hours=2)).strftime("%Y-%m-%d %H:%M") if index % 5 else "",
+            "党群服务中心",
+            modes[index % len(modes)],
+            "张伟",
+            "李秀英" if index % 2 else "",
+            "是" if theme_day else "否",
+            "学习习近平总书记重要讲话精神" if theme_day else "",
+            expected,
+            expected - on_leave - absent,
+            on_leave,
+            absent,
+            "组织党员集中学习，交流心得体会，会后形成学习记录并上报。" if index % 3 else "",
+            submitted if index % 10 < 7 else draft,
+        ]
+        for col, value in enumerate(values):
+            if value is None:
+                form = index % 4
+                if form == 0:
+                    sheet.write_datetime(index + 1, col, starts, when)
+                elif form == 1:
+                    sheet.write_string(index + 1, col, starts.strftime("%Y-%m-%d %H:%M"))
+                elif form == 2:
+                    sheet.write_string(
+                        index + 1, col, f"{starts.year}/{starts.month}/{starts.day} {starts:%H:%M}"
+                    )
+                else:
+                    sheet.write_string(
+                        index + 1, col, f"{starts.year}年{starts.month}月{starts.day}日 {starts:%H:%M}"
+                    )
+            elif isinstance(value, int):
+                sheet.write_number(index + 1, col, value)
+            elif value:
+                sheet.write_string(index + 1, col, value)
+    workbook.close()
+    return {"units": len(codes)}
+
+
+def phase_prepare_people(rows: int, path: str) -> dict:
+    from xuejiao.orgs.models import Category, Organization
     from xuejiao.sheets.spec import get_spec
     from xuejiao.sheets.workbook import write_workbook
 
-    call_command("migrate", verbosity=0)
-    cleanup()
-    parent = Organization.objects.filter(depth=1).order_by("path").first()
-    values = {"code": CODE, "name": "Sheets benchmark", "category": Category.OTHER, "kind": Kind.OTHER}
-    root = Organization.objects.add_child(parent, values) if parent else Organization.objects.add_root(values)
-    for index in range(UNITS):
-        Organization.objects.add_child(
-            root,
-            {
-                "code": f"{CODE}-{index:03d}",
-                "name": f"单位{index}",
-                "category": Category.COMMUNITY,
-                "kind": Kind.BRANCH,
-            },
-        )
-    bench_user()
+    root = scale_root()
+    branches = list(
+        Organization.objects.filter(path__startswith=root.path, category=Category.BRANCH)
+        .order_by("path")
+        .values_list("code", flat=True)[:2000]
+    )
     genders = ["M", "F", ""]
     people = (
         {
-            "org_code": f"{CODE}-{index % UNITS:03d}",
-            "name": f"人员{index:06d}",
+            "org_code": branches[index % len(branches)],
+            "name": f"{PEOPLE_PREFIX}{index:06d}",
             "gender": genders[index % 3],
-            "phone": f"139{index:08d}",
+            "phone": f"199{index:08d}",
             "is_party_member": index % 5 != 0,
             "position": "党员" if index % 7 else "支部书记",
             "sort_order": index % 100,
@@ -115,32 +297,11 @@ def prepare(rows: int, path: str) -> None:
         for index in range(rows)
     )
     write_workbook(path, get_spec("people"), people)
+    return {}
 
 
-def cleanup() -> None:
-    from xuejiao.accounts.models import AuditEntry, User
-    from xuejiao.orgs.models import Organization, Person
-    from xuejiao.sheets.models import ImportJob
-
-    root = Organization.objects.filter(code=CODE).first()
-    if root is None:
-        return
-    subtree = {"org_path__startswith": root.path}
-    ImportJob.objects.filter(**subtree).delete()
-    AuditEntry.objects.filter(**subtree).delete()
-    Person.objects.filter(**subtree).delete()
-    User.objects.filter(username="bench-sheets").delete()
-    Organization.objects.filter(path__startswith=root.path).delete()
-    if root.depth > 1:
-        Organization.objects.filter(path=root.path[: -Organization.steplen]).update(
-            numchild=Organization.objects.filter(
-                path__startswith=root.path[: -Organization.steplen], depth=root.depth
-            ).count()
-        )
-
-
-def prepare_orgs(count: int, path: str) -> None:
-    """`count` new organisations under the benchmark root: streets and their communities."""
+def phase_prepare_orgs(count: int, path: str) -> dict:
+    """`count` new organisations under the benchmark's subtree: streets and their communities."""
     from xuejiao.orgs.models import Category, Kind
     from xuejiao.sheets.spec import get_spec
     from xuejiao.sheets.workbook import write_workbook
@@ -150,53 +311,86 @@ def prepare_orgs(count: int, path: str) -> None:
             street = index // 20
             if index % 20 == 0:
                 yield {
-                    "code": f"{CODE}-S{street:03d}",
+                    "code": f"{ORGS_CODE}-S{street:03d}",
                     "name": f"街道{street}",
-                    "parent_code": CODE,
+                    "parent_code": ORGS_CODE,
                     "category": Category.STREET,
                     "kind": Kind.WORKING_COMMITTEE,
                 }
             else:
                 yield {
-                    "code": f"{CODE}-S{street:03d}-{index % 20:02d}",
+                    "code": f"{ORGS_CODE}-S{street:03d}-{index % 20:02d}",
                     "name": f"社区{index}",
-                    "parent_code": f"{CODE}-S{street:03d}",
+                    "parent_code": f"{ORGS_CODE}-S{street:03d}",
                     "category": Category.COMMUNITY,
                     "kind": Kind.GENERAL_BRANCH,
                     "sort_order": index % 20,
                 }
 
     write_workbook(path, get_spec("orgs"), rows())
+    return {}
 
 
-def cleanup_people() -> None:
-    from xuejiao.accounts.models import AuditEntry
-    from xuejiao.orgs.models import Organization, Person
-
-    root = Organization.objects.get(code=CODE)
-    AuditEntry.objects.filter(org_path__startswith=root.path, object_type="person").delete()
-    Person.objects.filter(org_path__startswith=root.path).delete()
+# --- the measured phases ----------------------------------------------------------------------------
 
 
 def phase_raw(path: str) -> dict:
-    """calamine + bulk_create, no checks: the floor any import stands on. Rolled back."""
+    """calamine + bulk_create, nothing checked: the floor any import stands on. Rolled back."""
     from django.db import transaction
+    from django.utils import timezone
     from python_calamine import CalamineWorkbook
 
-    from xuejiao.orgs.models import Organization, Person
+    from xuejiao.campaigns.models import Campaign
+    from xuejiao.ledger.models import Activity, ActivityKind, ActivityStatus, Mode
+    from xuejiao.orgs.models import Organization
+
+    zone = timezone.get_current_timezone()
+
+    def when(value):
+        if isinstance(value, dt.datetime):
+            return value.replace(tzinfo=zone)
+        if not value:
+            return None
+        text = value.replace("年", "-").replace("月", "-").replace("日", "").replace("/", "-")
+        day, clock = text.split(" ")
+        year, month, date = day.split("-")
+        hour, minute = clock.split(":")
+        return dt.datetime(int(year), int(month), int(date), int(hour), int(minute), tzinfo=zone)
 
     start = time.perf_counter()
     cells = CalamineWorkbook.from_path(path).get_sheet_by_index(0).to_python()
-    orgs = {org.code: org for org in Organization.objects.filter(code__startswith=CODE)}
+    root = scale_root()
+    units = Organization.objects.filter(path__startswith=root.path).values_list("code", "pk", "path")
+    orgs = {code: (pk, org_path) for code, pk, org_path in units}
+    campaign = Campaign.objects.get(name=CAMPAIGN).pk
+    kinds = {str(label): value for value, label in ActivityKind.choices}
+    modes = {str(label): value for value, label in Mode.choices}
+    statuses = {str(label): value for value, label in ActivityStatus.choices}
     with transaction.atomic():
-        Person.objects.bulk_create(
+        Activity.objects.bulk_create(
             (
-                Person(
-                    organization=orgs[row[0]],
-                    org_path=orgs[row[0]].path,
-                    name=row[1],
-                    phone=row[3],
-                    sort_order=int(row[6]),
+                Activity(
+                    external_key=row[0],
+                    organization_id=orgs[row[1]][0],
+                    org_path=orgs[row[1]][1],
+                    campaign_id=campaign if row[2] else None,
+                    kind=kinds[row[3]],
+                    title=row[4],
+                    topic=row[5],
+                    starts_at=when(row[6]),
+                    ends_at=when(row[7]),
+                    place=row[8],
+                    mode=modes[row[9]],
+                    host=row[10],
+                    speaker=row[11],
+                    first_agenda=row[12] == "是",
+                    first_agenda_content=row[13],
+                    expected=int(row[14]),
+                    present=int(row[15]),
+                    on_leave=int(row[16]),
+                    absent=int(row[17]),
+                    summary=row[18],
+                    status=statuses[row[19]],
                 )
                 for row in cells[1:]
             ),
@@ -207,7 +401,7 @@ def phase_raw(path: str) -> dict:
     return {"rows": len(cells) - 1, "seconds": seconds}
 
 
-def phase_check(path: str, spec: str = "people") -> dict:
+def phase_check(path: str, spec: str = "activities") -> dict:
     from django.core.files import File
 
     from xuejiao.sheets import services
@@ -225,6 +419,7 @@ def phase_check(path: str, spec: str = "people") -> dict:
         "job": job.pk,
         "status": job.status,
         "errors": job.errors[:3],
+        "counts": [job.created_count, job.updated_count, job.unchanged_count],
     }
 
 
@@ -236,106 +431,207 @@ def phase_import(job_id: int) -> dict:
     start = time.perf_counter()
     job = services.confirm_import(job=job, actor=bench_user())
     seconds = time.perf_counter() - start
-    return {"rows": job.rows_total, "seconds": seconds, "status": job.status, "created": job.created_count}
+    return {
+        "rows": job.rows_total,
+        "seconds": seconds,
+        "status": job.status,
+        "failure": job.failure,
+        "errors": job.errors[:3],
+        "counts": [job.created_count, job.updated_count, job.unchanged_count],
+    }
 
 
-def phase_export() -> dict:
-    from xuejiao.orgs.models import Organization
+def phase_completion() -> dict:
+    """What rebuilding the campaign's figures costs on its own (part of the import above)."""
+    from xuejiao.campaigns.completion import rebuild_action
+    from xuejiao.campaigns.models import Campaign, Completion
+
+    campaign = Campaign.objects.get(name=CAMPAIGN)
+    start = time.perf_counter()
+    for action in campaign.actions.select_related("campaign"):
+        rebuild_action(action)
+    seconds = time.perf_counter() - start
+    cells = Completion.objects.filter(action__campaign=campaign)
+    return {"rows": cells.count(), "done": cells.filter(done=True).count(), "seconds": seconds}
+
+
+def phase_export(spec: str = "activities") -> dict:
     from xuejiao.sheets import services
     from xuejiao.sheets.spec import get_spec
 
-    root = Organization.objects.get(code=CODE)
     start = time.perf_counter()
-    spool, rows = services.export_sheet(spec=get_spec("people"), actor=bench_user(), organization=root)
+    spool, rows = services.export_sheet(spec=get_spec(spec), actor=bench_user(), organization=scale_root())
     seconds = time.perf_counter() - start
     size = os.path.getsize(spool.name)
     spool.close()
     return {"rows": rows, "seconds": seconds, "mb": size / 1024 / 1024}
 
 
+def phase_audit_entries() -> dict:
+    from xuejiao.accounts.models import AuditEntry
+
+    return {"rows": AuditEntry.objects.filter(user=bench_user(), object_type="activity").count()}
+
+
+# --- running ----------------------------------------------------------------------------------------
+
+
 def run_phase(*args) -> dict:
-    output = subprocess.run(
-        [sys.executable, "-m", "xuejiao.sheets.bench", "--phase", *map(str, args)],
+    completed = subprocess.run(
+        [sys.executable, str(SCRIPT), "--phase", *map(str, args)],
         cwd=ROOT,
-        check=True,
         capture_output=True,
         text=True,
-    ).stdout
-    return json.loads(output.strip().splitlines()[-1])
+    )
+    if completed.returncode:
+        sys.stderr.write(completed.stderr)
+        raise SystemExit(f"phase {args[0]} failed")
+    return json.loads(completed.stdout.strip().splitlines()[-1])
 
 
 def line(label: str, result: dict, baseline: dict | None = None) -> None:
     rate = result["rows"] / result["seconds"]
-    text = f"{label:<44} {result['rows']:>8,} rows {result['seconds']:7.2f} s {rate:>9,.0f} rows/s"
+    text = f"{label:<52} {result['rows']:>8,} rows {result['seconds']:7.2f} s {rate:>9,.0f} rows/s"
     text += f"   peak {result['peak_mb']:6.0f} MB"
     if baseline:
         text += f"   {result['seconds'] / baseline['seconds']:4.1f}× raw"
     print(text, flush=True)
 
 
+def checked_and_imported(path: str, spec: str = "activities") -> tuple[dict, dict] | None:
+    checked = run_phase("check", path, spec)
+    if checked["status"] != "ready":
+        print("check refused the file:", checked["status"], checked["errors"])
+        return None
+    imported = run_phase("import", checked["job"])
+    if imported["status"] != "done":
+        print("import failed:", imported["status"], imported["failure"], imported["errors"])
+        return None
+    return checked, imported
+
+
+def both(checked: dict, imported: dict) -> dict:
+    return {
+        "rows": imported["rows"],
+        "seconds": checked["seconds"] + imported["seconds"],
+        "peak_mb": max(checked["peak_mb"], imported["peak_mb"]),
+    }
+
+
+PHASES = {
+    "setup": lambda args: phase_setup(int(args[0]), int(args[1])),
+    "cleanup": lambda args: phase_cleanup(),
+    "cleanup-activities": lambda args: phase_cleanup_activities(),
+    "prepare-activities": lambda args: phase_prepare_activities(int(args[0]), args[1]),
+    "prepare-people": lambda args: phase_prepare_people(int(args[0]), args[1]),
+    "prepare-orgs": lambda args: phase_prepare_orgs(int(args[0]), args[1]),
+    "raw": lambda args: phase_raw(args[0]),
+    "check": lambda args: phase_check(*args),
+    "import": lambda args: phase_import(int(args[0])),
+    "completion": lambda args: phase_completion(),
+    "export": lambda args: phase_export(*args),
+    "audit-entries": lambda args: phase_audit_entries(),
+}
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
-    parser.add_argument("--rows", type=int, default=100_000)
-    parser.add_argument("--orgs", type=int, default=2_000)
-    parser.add_argument("--phase", nargs="+")
+    parser.add_argument("--rows", type=int, default=100_000, help="activity rows (default 100000)")
+    parser.add_argument("--people", type=int, default=100_000, help="people rows; 0 skips them")
+    parser.add_argument("--orgs", type=int, default=2_000, help="new organisations; 0 skips them")
+    parser.add_argument("--seed-orgs", type=int, default=30_000, help="SCALE tree size when seeding it")
+    parser.add_argument("--seed-people", type=int, default=100_000, help="SCALE roster when seeding it")
+    parser.add_argument("--phase", nargs="+", help=argparse.SUPPRESS)
     args = parser.parse_args()
     setup()
     if args.phase:
         name, *rest = args.phase
-        result = {
-            "prepare": lambda: prepare(int(rest[0]), rest[1]) or {},
-            "raw": lambda: phase_raw(rest[0]),
-            "check": lambda: phase_check(*rest),
-            "import": lambda: phase_import(int(rest[0])),
-            "export": phase_export,
-            "prepare-orgs": lambda: prepare_orgs(int(rest[0]), rest[1]) or {},
-            "cleanup": lambda: cleanup() or {},
-            "cleanup-people": lambda: cleanup_people() or {},
-        }[name]()
+        result = PHASES[name](rest)
         result["peak_mb"] = peak_mb()
         print(json.dumps(result, default=str))
         return
 
-    from django.db import connection
-
-    database = f"{connection.vendor} ({connection.settings_dict['NAME']})"
-    print(f"sheets import/export, {args.rows:,} people rows, {database}")
     with tempfile.TemporaryDirectory() as folder:
-        path = str(Path(folder) / "people.xlsx")
-        start = time.perf_counter()
-        run_phase("prepare", args.rows, path)
-        size = os.path.getsize(path) / 1024 / 1024
-        print(f"workbook written in {time.perf_counter() - start:.1f} s, {size:.1f} MB")
+        # Uploads and error files of the benchmark's jobs stay out of the real MEDIA_ROOT.
+        os.environ["MEDIA_ROOT"] = str(Path(folder) / "media")
+        setup_result = run_phase("setup", args.seed_orgs, args.seed_people)
+        print(
+            f"sheets import/export, {database_label()}; SCALE tree of {setup_result['orgs']:,} orgs; "
+            f"{os.cpu_count()} cores, load average {os.getloadavg()[0]:.2f} (other work skews the figures)"
+        )
         try:
-            raw = run_phase("raw", path)
-            line("raw lower bound (calamine + bulk_create)", raw)
-            checked = run_phase("check", path)
-            if checked["status"] != "ready":
-                print("check failed:", checked["status"], checked["errors"])
-                return
-            line("check (upload → preview)", checked, raw)
-            imported = run_phase("import", checked["job"])
-            line("import (check again + write + audit)", imported, raw)
-            both = {
-                "rows": imported["rows"],
-                "seconds": checked["seconds"] + imported["seconds"],
-                "peak_mb": max(checked["peak_mb"], imported["peak_mb"]),
-            }
-            line("upload to imported, in all", both, raw)
-            exported = run_phase("export")
-            line(f"export ({exported['mb']:.1f} MB)", exported)
-            run_phase("cleanup-people")
-            checked = run_phase("check", path, "bench-people-no-audit")
-            imported = run_phase("import", checked["job"])
-            line("import without per-row audit entries", imported, raw)
-            orgs_path = str(Path(folder) / "orgs.xlsx")
-            run_phase("prepare-orgs", args.orgs, orgs_path)
-            checked = run_phase("check", orgs_path, "orgs")
-            line("organisations: check", checked)
-            imported = run_phase("import", checked["job"])
-            line("organisations: import (orgs.services per row)", imported)
+            run_activities(args, folder)
+            if args.people:
+                run_people(args, folder)
+            if args.orgs:
+                run_orgs(args, folder)
         finally:
             run_phase("cleanup")
+        print(f"load average at the end: {os.getloadavg()[0]:.2f}")
+
+
+def run_activities(args, folder: str) -> None:
+    path = str(Path(folder) / "activities.xlsx")
+    start = time.perf_counter()
+    prepared = run_phase("prepare-activities", args.rows, path)
+    size = os.path.getsize(path) / 1024 / 1024
+    print(
+        f"activities.xlsx: {args.rows:,} rows for {prepared['units']:,} units, written in "
+        f"{time.perf_counter() - start:.1f} s, {size:.1f} MB"
+    )
+    raw = run_phase("raw", path)
+    line("raw lower bound (calamine + bulk_create)", raw)
+    done = checked_and_imported(path)
+    if done is None:
+        return
+    checked, imported = done
+    line("check (upload → preview)", checked, raw)
+    line("import (check again, insert, audit, completion)", imported, raw)
+    line("upload to imported, in all", both(checked, imported), raw)
+    writes = {
+        "rows": imported["rows"],
+        "seconds": imported["seconds"] - checked["seconds"],
+        "peak_mb": imported["peak_mb"],
+    }
+    line("  of which writing (import − check)", writes)
+    audit = run_phase("audit-entries")
+    completion = run_phase("completion")
+    print(
+        f"  audit entries per record: {audit['rows']:,}; completion cells rebuilt once per action: "
+        f"{completion['rows']:,} ({completion['done']:,} done) in {completion['seconds']:.2f} s on its own"
+    )
+    again = checked_and_imported(path)
+    if again is not None:
+        line(f"the same file again ({again[1]['counts'][2]:,} unchanged), in all", both(*again), raw)
+    exported = run_phase("export")
+    line(f"export ({exported['mb']:.1f} MB)", exported)
+    run_phase("cleanup-activities")
+    summary = checked_and_imported(path, "bench-activities-summary-audit")
+    if summary is not None:
+        line("import with one summary audit entry per import", summary[1], raw)
+        saved = imported["seconds"] - summary[1]["seconds"]
+        print(
+            f"  one entry per record costs {saved:.2f} s more "
+            f"({saved / imported['seconds'] * 100:.0f}% of the import)"
+        )
+
+
+def run_people(args, folder: str) -> None:
+    path = str(Path(folder) / "people.xlsx")
+    run_phase("prepare-people", args.people, path)
+    done = checked_and_imported(path, "people")
+    if done is not None:
+        line("people: check", done[0])
+        line("people: import (bulk insert, audit per person)", done[1])
+
+
+def run_orgs(args, folder: str) -> None:
+    path = str(Path(folder) / "orgs.xlsx")
+    run_phase("prepare-orgs", args.orgs, path)
+    done = checked_and_imported(path, "orgs")
+    if done is not None:
+        line("organisations: check", done[0])
+        line("organisations: import (orgs.services per row)", done[1])
 
 
 if __name__ == "__main__":
