@@ -21,8 +21,13 @@ date), and the campaign one the importer sees. A record stays in its organisatio
 import does not move records). Status: new and changed rows may be 草稿 or 已提交
 (submitting); 已审核 and 已退回 are set by the level above, never by an import. A verified
 record comes back unchanged in an export and is then left alone; a changed verified row is
-refused. Rows the importer may see but not change are accepted only when unchanged, so a
-leader's export imports again as a no-op.
+refused. Rows the importer may see but not change are accepted only when unchanged, so the
+export of someone who records for only part of what they see imports again as a no-op.
+
+The campaign is named, as on the form's drop-down; of two campaigns with one name the one
+covering the row's organisation is taken. The template is built without knowing who
+downloads it, so its drop-down lists the names of all current campaigns; the import
+accepts only a campaign the importer sees (campaigns.permissions.visible_campaigns).
 
 Writes are in bulk, inside the framework's one transaction: new records by
 sheets.bulk.insert with one audit entry each (the entry create_activity writes), changed
@@ -37,6 +42,7 @@ import datetime as dt
 import re
 from dataclasses import dataclass, field
 
+from django.db import connection
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, pgettext_lazy
@@ -121,14 +127,28 @@ def record_key(value) -> str:
 TIME_COLON = re.compile(r"(\d{1,2}):(\d{1,2})(?::(\d{1,2})(?:\.(\d{1,6}))?)?")
 TIME_CHINESE = re.compile(r"(\d{1,2})[时点](?:(\d{1,2})分(?:(\d{1,2})秒)?)?")
 TIME_AT_END = re.compile(r"(?:[\sT]+|(?<=日))(" + TIME_COLON.pattern + "|" + TIME_CHINESE.pattern + r")$")
+# The form exports write and most people type: read without the general path's regexes.
+PLAIN_DATETIME = re.compile(r"(\d{4})-(\d\d)-(\d\d)(?: (\d\d):(\d\d))?")
 
 
 def parse_datetime(value) -> dt.datetime:
     """A date, or a date and time: 2021-03-02, 2021-03-02 09:30, 2021/3/2 9:30:15,
     2021年3月2日 9时30分, an Excel date or date-time cell, an Excel serial with a fraction.
-    A date alone means midnight. Local time (Asia/Shanghai)."""
+    A date alone means midnight. In the site's time zone (Asia/Shanghai; Xuejiao does not
+    switch zones per user)."""
+    zone = timezone.get_default_timezone()
+    if value.__class__ is str:
+        match = PLAIN_DATETIME.fullmatch(value)
+        if match:
+            year, month, day, hour, minute = match.groups()
+            try:
+                return dt.datetime(
+                    int(year), int(month), int(day), int(hour or 0), int(minute or 0), tzinfo=zone
+                )
+            except ValueError:
+                pass  # the general path says what is wrong
     if isinstance(value, dt.datetime):
-        naive = value.replace(tzinfo=None) if timezone.is_naive(value) else timezone.make_naive(value)
+        naive = value.replace(tzinfo=None) if timezone.is_naive(value) else timezone.make_naive(value, zone)
     elif isinstance(value, dt.date):
         naive = dt.datetime.combine(value, dt.time())
     elif isinstance(value, bool | dt.time | dt.timedelta):
@@ -145,7 +165,7 @@ def parse_datetime(value) -> dt.datetime:
         else:
             day = parsers.parse_date(text[: match.start()].strip())
             naive = dt.datetime.combine(day, _time_of(match.group(1), value))
-    return timezone.make_aware(naive, timezone.get_current_timezone())
+    return naive.replace(tzinfo=zone)
 
 
 def _time_of(text: str, value) -> dt.time:
@@ -171,12 +191,40 @@ def show_datetime(value: dt.datetime | None) -> str:
     """As the export writes it: local time to the minute, with seconds only when there are."""
     if value is None:
         return ""
-    local = timezone.localtime(value)
+    local = timezone.localtime(value, timezone.get_default_timezone())
     if local.microsecond:
         return local.strftime("%Y-%m-%d %H:%M:%S.%f")
     if local.second:
         return local.strftime("%Y-%m-%d %H:%M:%S")
     return local.strftime("%Y-%m-%d %H:%M")
+
+
+def remembered(make_parser, limit: int = 100_000):
+    """A parser that reads each distinct cell value once: a ledger repeats its organisation
+    codes, kinds, modes and statuses on every row. Values are told apart by type too (1.0 is
+    not True); refusals are not kept. make_parser is called at the first cell, when the site's
+    translations are ready (a choice reads its labels in every language then)."""
+    seen: dict = {}
+    parser = None
+
+    def parse(value):
+        nonlocal parser
+        key = (value.__class__, value)
+        try:
+            return seen[key]
+        except KeyError:
+            pass
+        except TypeError:  # not hashable
+            return (parser or make_parser())(value)
+        if parser is None:
+            parser = make_parser()
+        result = parser(value)
+        if len(seen) >= limit:
+            seen.clear()
+        seen[key] = result
+        return result
+
+    return parse
 
 
 def campaign_choices():
@@ -260,7 +308,7 @@ class ActivitySheet(SheetSpec):
         Column(
             "org_code",
             pgettext_lazy("sheet column", "Organisation code"),
-            parser=org_code,
+            parser=remembered(lambda: org_code),
             required=True,
             as_text=True,
             help=gettext_lazy("The code of an organisation you record for."),
@@ -277,6 +325,7 @@ class ActivitySheet(SheetSpec):
         Column(
             "kind",
             pgettext_lazy("sheet column", "Activity kind"),
+            parser=remembered(lambda: parsers.choice(ActivityKind.choices)),
             choices=ActivityKind.choices,
             required=True,
             width=18,
@@ -312,6 +361,7 @@ class ActivitySheet(SheetSpec):
         Column(
             "mode",
             pgettext_lazy("sheet column", "Mode"),
+            parser=remembered(lambda: parsers.choice(Mode.choices)),
             choices=Mode.choices,
             default=Mode.OFFLINE,
             width=12,
@@ -322,7 +372,7 @@ class ActivitySheet(SheetSpec):
         Column(
             "first_agenda",
             pgettext_lazy("sheet column", "First agenda item"),
-            parser=parsers.parse_bool,
+            parser=remembered(lambda: parsers.parse_bool),
             choices=BOOL_CHOICES,
             default=False,
             width=10,
@@ -372,6 +422,7 @@ class ActivitySheet(SheetSpec):
         Column(
             "status",
             pgettext_lazy("sheet column", "Status"),
+            parser=remembered(lambda: parsers.choice(ActivityStatus.choices)),
             choices=ActivityStatus.choices,
             default=ActivityStatus.DRAFT,
             width=10,
@@ -389,7 +440,10 @@ class ActivitySheet(SheetSpec):
 
     def plan(self, rows: list[Row], *, actor, report, progress=no_progress) -> Plan:
         lookup = OrgLookup(actor, writable=scope_for(actor, RECORDING_ROLES))
-        lookup.load(row.values["org_code"] for row in rows)
+        lookup.load(
+            (row.values["org_code"] for row in rows),
+            Organization.objects.only("code", "name", "path", "depth", "category", "is_archived"),
+        )
         by_key, by_id = self._existing(rows)
         campaigns = Campaigns(actor, rows, [*by_key.values(), *by_id.values()])
         plan = Plan(payload=ActivityPlan())
@@ -465,9 +519,18 @@ class ActivitySheet(SheetSpec):
     def _existing(self, rows: list[Row]) -> tuple[dict[str, dict], dict[int, dict]]:
         """The records the rows' numbers name: by external key, and by id for xj-<id>."""
         keys = [row.values["key"] for row in rows]
+        # Which numbers exist, in plain SQL (the ORM prepares each of 100,000 parameters),
+        # then what those records hold.
+        table = connection.ops.quote_name(Activity._meta.db_table)
+        found = []
+        with connection.cursor() as cursor:
+            for batch in chunked(keys, LOOKUP_BATCH):
+                marks = ", ".join(["%s"] * len(batch))
+                cursor.execute(f"SELECT id FROM {table} WHERE external_key IN ({marks})", batch)
+                found += [pk for (pk,) in cursor.fetchall()]
         by_key: dict[str, dict] = {}
-        for batch in chunked(keys, LOOKUP_BATCH):
-            for record in Activity.objects.filter(external_key__in=batch).values(*LOADED):
+        for batch in chunked(found, LOOKUP_BATCH):
+            for record in Activity.objects.filter(pk__in=batch).values(*LOADED):
                 by_key[record["external_key"]] = record
         ids = sorted(
             {

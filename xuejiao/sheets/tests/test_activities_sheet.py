@@ -557,3 +557,33 @@ def test_a_large_import_rebuilds_each_action_once(admin, tree, campaign, monkeyp
     assert job.status == "done", reasons(job)
     assert calls == {"rebuild": 1, "refresh": 0}
     assert zhengfei_done() == (3, True, 1)
+
+
+def test_submitting_by_import_gives_absent_members_their_make_up_study(admin, personas, tree):
+    """As submit_activity: a draft with attendance marks, submitted from the sheet."""
+    from xuejiao.ledger.models import MakeUpTask
+    from xuejiao.ledger.services import mark_attendance
+    from xuejiao.orgs.models import Person
+
+    operator = personas["zhengfei_operator"]
+    draft = ledger.create_activity(
+        actor=operator,
+        organization=tree.zhengfei,
+        kind=ActivityKind.PARTY_CLASS,
+        title="党课",
+        starts_at=local(2021, 5, 8),
+    )
+    member = Person.objects.get(organization=tree.zhengfei)
+    mark_attendance(actor=operator, activity=draft, marks={member.pk: ("absent", "出差")})
+    spool, _rows = services.export_sheet(spec=get_spec("activities"), actor=operator)
+    workbook = openpyxl.load_workbook(spool)
+    sheet = workbook.worksheets[0]
+    assert sheet["A2"].value == f"xj-{draft.pk}" and sheet["T2"].value == "草稿"
+    sheet["T2"] = "已提交"
+    content = io.BytesIO()
+    workbook.save(content)
+    job = import_file("activities", operator, content.getvalue())
+    assert (job.status, job.updated_count) == ("done", 1), reasons(job)
+    draft.refresh_from_db()
+    assert draft.status == ActivityStatus.SUBMITTED and draft.submitted_at is not None
+    assert list(MakeUpTask.objects.values_list("person", "activity")) == [(member.pk, draft.pk)]
