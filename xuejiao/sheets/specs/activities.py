@@ -127,7 +127,7 @@ def record_key(value) -> str:
 TIME_COLON = re.compile(r"(\d{1,2}):(\d{1,2})(?::(\d{1,2})(?:\.(\d{1,6}))?)?")
 TIME_CHINESE = re.compile(r"(\d{1,2})[时点](?:(\d{1,2})分(?:(\d{1,2})秒)?)?")
 TIME_AT_END = re.compile(r"(?:[\sT]+|(?<=日))(" + TIME_COLON.pattern + "|" + TIME_CHINESE.pattern + r")$")
-# The form exports write and most people type: read without the general path's regexes.
+# The form the export writes and most people type: read without the general path's regexes.
 PLAIN_DATETIME = re.compile(r"(\d{4})-(\d\d)-(\d\d)(?: (\d\d):(\d\d))?")
 
 
@@ -243,6 +243,10 @@ def same_text(new: str, old: str | None) -> bool:
     if new == old:
         return True
     return new == (old or "").replace("\r\n", "\n").strip()
+
+
+def count_column(key: str, header, example="") -> Column:
+    return Column(key, header, parser=parsers.integer(0, COUNT_MAX), default=0, width=8, example=example)
 
 
 # --- the plan --------------------------------------------------------------------------------
@@ -387,37 +391,10 @@ class ActivitySheet(SheetSpec):
             help=gettext_lazy("Required when the first agenda item is yes."),
             example="学习“七一”重要讲话精神",
         ),
-        Column(
-            "expected",
-            pgettext_lazy("sheet column", "Expected"),
-            parser=parsers.integer(0, COUNT_MAX),
-            default=0,
-            width=8,
-            example=30,
-        ),
-        Column(
-            "present",
-            pgettext_lazy("sheet column", "Present"),
-            parser=parsers.integer(0, COUNT_MAX),
-            default=0,
-            width=8,
-            example=28,
-        ),
-        Column(
-            "on_leave",
-            pgettext_lazy("sheet column", "On leave"),
-            parser=parsers.integer(0, COUNT_MAX),
-            default=0,
-            width=8,
-            example=2,
-        ),
-        Column(
-            "absent",
-            pgettext_lazy("sheet column", "Absent"),
-            parser=parsers.integer(0, COUNT_MAX),
-            default=0,
-            width=8,
-        ),
+        count_column("expected", pgettext_lazy("sheet column", "Expected"), 30),
+        count_column("present", pgettext_lazy("sheet column", "Present"), 28),
+        count_column("on_leave", pgettext_lazy("sheet column", "On leave"), 2),
+        count_column("absent", pgettext_lazy("sheet column", "Absent")),
         Column("summary", pgettext_lazy("sheet column", "Summary"), parser=parsers.text(32_000), width=40),
         Column(
             "status",
