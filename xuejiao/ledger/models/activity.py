@@ -5,7 +5,8 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from xuejiao.orgs.models import OrgScopedModel, Person
+from xuejiao.orgs.fields import PathField
+from xuejiao.orgs.models import Organization, OrgScopedModel, Person
 
 
 class ActivityKind(models.TextChoices):
@@ -49,6 +50,17 @@ COUNTING_STATUSES = (ActivityStatus.SUBMITTED, ActivityStatus.VERIFIED)
 
 
 class Activity(OrgScopedModel):
+    # The ledger is the largest table: every index costs each of its millions of inserts.
+    # The organisation, its path and the campaign lead composite indexes below, which serve
+    # their lookups, so they carry no index of their own.
+    organization = models.ForeignKey(
+        Organization,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("organisation"),
+        db_index=False,
+    )
+    org_path = PathField(max_length=255, editable=False)
     campaign = models.ForeignKey(
         "campaigns.Campaign",
         on_delete=models.PROTECT,
@@ -56,6 +68,7 @@ class Activity(OrgScopedModel):
         blank=True,
         related_name="activities",
         verbose_name=_("campaign"),
+        db_index=False,
     )
     kind = models.CharField(_("kind"), max_length=32, choices=ActivityKind.choices)
     title = models.CharField(_("title"), max_length=200)
@@ -84,15 +97,27 @@ class Activity(OrgScopedModel):
     # Key of the row in an imported spreadsheet: the same row imported again updates this record.
     external_key = models.CharField(max_length=100, null=True, blank=True, unique=True)
     version = models.PositiveIntegerField(default=1, editable=False)
+    # Users are deactivated, never deleted, so nothing looks records up by who made them:
+    # no index (see the comment on `organization`).
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+", editable=False
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+        editable=False,
+        db_index=False,
     )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
     submitted_at = models.DateTimeField(null=True, blank=True, editable=False)
     verified_at = models.DateTimeField(null=True, blank=True, editable=False)
     verified_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+", editable=False
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+        editable=False,
+        db_index=False,
     )
 
     class Meta:
