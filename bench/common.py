@@ -57,3 +57,44 @@ def report(label: str, figures: dict, baseline: dict | None = None, budget_ms: f
     if budget_ms is not None:
         line += f"   (budget {budget_ms:g} ms: {'within' if figures['median'] <= budget_ms else 'OVER'})"
     print(line, flush=True)
+
+
+def scale_root(orgs: int, people: int):
+    """The SCALE tree's root, seeded with seed_scale (after migrating) when it is missing."""
+    from django.core.management import call_command
+
+    from xuejiao.demo.scale import ROOT_CODE
+    from xuejiao.orgs.models import Organization
+
+    call_command("migrate", verbosity=0)
+    root = Organization.objects.filter(code=ROOT_CODE).first()
+    if root is None:
+        print(f"seeding {orgs:,} organisations and {people:,} people …", flush=True)
+        call_command("seed_scale", orgs=orgs, people=people)
+        root = Organization.objects.get(code=ROOT_CODE)
+    analyze()
+    return root
+
+
+def analyze() -> None:
+    """Fresh planner statistics: after a migration or a bulk load, both databases choose
+    their indexes from them (SQLite keeps none until ANALYZE has run)."""
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE")
+
+
+def office_persona(username: str, organization):
+    """A campaign-office user over `organization` and its subtree, created once."""
+    from xuejiao.accounts.models import RoleAssignment, User
+    from xuejiao.accounts.roles import Role
+
+    user, _created = User.objects.get_or_create(
+        username=username,
+        defaults={"home_organization": organization, "must_change_password": False, "display_name": username},
+    )
+    RoleAssignment.objects.get_or_create(
+        user=user, role=Role.CAMPAIGN_OFFICE, organization=organization, defaults={"include_subtree": True}
+    )
+    return user

@@ -14,7 +14,7 @@ import random
 import time
 from datetime import date, datetime, timedelta
 
-from common import database_label, report, setup_django, timed
+from common import analyze, database_label, office_persona, report, scale_root, setup_django, timed
 
 CAMPAIGN_NAME = "规模测试·党史学习教育"
 BATCH = 10_000
@@ -154,31 +154,24 @@ def main():
     args = parser.parse_args()
 
     setup_django()
-    from django.core.management import call_command
     from django.db import transaction
     from django.test import Client
     from django.urls import NoReverseMatch, reverse
 
-    from xuejiao.accounts.models import RoleAssignment, User
-    from xuejiao.accounts.roles import Role
+    from xuejiao.accounts.models import User
     from xuejiao.campaigns.completion import rebuild_campaign
     from xuejiao.campaigns.models import Completion, CompletionRollup
     from xuejiao.campaigns.queries import figures_for
-    from xuejiao.demo.scale import ROOT_CODE
     from xuejiao.ledger.models import Activity
     from xuejiao.orgs.models import Category, Organization
 
-    call_command("migrate", verbosity=0)
-    root = Organization.objects.filter(code=ROOT_CODE).first()
-    if root is None:
-        print(f"seeding {args.orgs:,} organisations and {args.people:,} people …", flush=True)
-        call_command("seed_scale", orgs=args.orgs, people=args.people)
-        root = Organization.objects.get(code=ROOT_CODE)
+    root = scale_root(args.orgs, args.people)
     campaign, created = make_campaign(root)
     existing = Activity.objects.filter(campaign=campaign).count()
     if existing < args.activities:
         print(f"seeding {args.activities - existing:,} activities …", flush=True)
         seed_activities(root, campaign, args.activities - existing, random.Random(2021))
+        analyze()
         created = True
     if created or not Completion.objects.filter(action__campaign=campaign).exists():
         started = time.perf_counter()
@@ -198,27 +191,10 @@ def main():
     )
     print()
 
-    def persona(username, organization):
-        user, _ = User.objects.get_or_create(
-            username=username,
-            defaults={
-                "home_organization": organization,
-                "must_change_password": False,
-                "display_name": username,
-            },
-        )
-        RoleAssignment.objects.get_or_create(
-            user=user,
-            role=Role.CAMPAIGN_OFFICE,
-            organization=organization,
-            defaults={"include_subtree": True},
-        )
-        return user
-
     city = Client()
-    city.force_login(persona("bench_city_admin", root))
+    city.force_login(office_persona("bench_city_admin", root))
     district_client = Client()
-    district_client.force_login(persona("bench_district_admin", district))
+    district_client.force_login(office_persona("bench_district_admin", district))
     baseline = timed(lambda: city.get("/healthz"), args.repeat)
     report("baseline: /healthz (hello world)", baseline)
 

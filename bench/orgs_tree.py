@@ -9,7 +9,7 @@ Seeds 30,000 organisations with seed_scale first when the SCALE tree is missing
 
 import argparse
 
-from common import database_label, report, setup_django, timed
+from common import database_label, office_persona, report, scale_root, setup_django, timed
 
 
 def main():
@@ -20,20 +20,11 @@ def main():
     args = parser.parse_args()
 
     setup_django()
-    from django.core.management import call_command
     from django.test import Client
 
-    from xuejiao.accounts.models import RoleAssignment, User
-    from xuejiao.accounts.roles import Role
-    from xuejiao.demo.scale import ROOT_CODE
     from xuejiao.orgs.models import Category, Organization, Person
 
-    call_command("migrate", verbosity=0)
-    root = Organization.objects.filter(code=ROOT_CODE).first()
-    if root is None:
-        print(f"seeding {args.orgs:,} organisations and {args.people:,} people …", flush=True)
-        call_command("seed_scale", orgs=args.orgs, people=args.people)
-        root = Organization.objects.get(code=ROOT_CODE)
+    root = scale_root(args.orgs, args.people)
 
     scale_orgs = Organization.objects.filter(path__startswith=root.path).count()
     district = (
@@ -47,25 +38,8 @@ def main():
         .first()
     )
 
-    def persona(username, organization):
-        user, created = User.objects.get_or_create(
-            username=username,
-            defaults={
-                "home_organization": organization,
-                "must_change_password": False,
-                "display_name": username,
-            },
-        )
-        RoleAssignment.objects.get_or_create(
-            user=user,
-            role=Role.CAMPAIGN_OFFICE,
-            organization=organization,
-            defaults={"include_subtree": True},
-        )
-        return user
-
-    city_admin = persona("bench_city_admin", root)
-    district_admin = persona("bench_district_admin", district)
+    city_admin = office_persona("bench_city_admin", root)
+    district_admin = office_persona("bench_district_admin", district)
 
     print(f"database: {database_label()}")
     print(
