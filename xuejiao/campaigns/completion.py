@@ -5,14 +5,19 @@ Two grains, one result:
   organisation, bulk inserts, and the subtree's sums carried up to its ancestors. The whole
   campaign is one subtree (`rebuild_action`: a new or edited action, a bulk import); a moved,
   archived or restored part of the tree is another (`move_subtree`), costing its size only.
-- one organisation (`refresh_organization`): its cells in a campaign recomputed after a
-  record of it changed, and the difference moved up to every ancestor's roll-up.
+- named organisations (`refresh_organizations`): their cells in a campaign recomputed after
+  their records changed (one record on a page, or every row of an import), and the
+  differences moved up to every ancestor's roll-up.
 Both run inside the caller's transaction, so figures never disagree with the records.
 """
 
-from django.db.models import Count, F, Max, Q
+from collections import defaultdict
+from collections.abc import Iterable
+
+from django.db.models import Count, Max, Q
 from django.db.models.functions import Length, Substr
 
+from xuejiao.core.rowupdates import update_rows
 from xuejiao.orgs.models import Organization
 from xuejiao.orgs.scope import subtree_q
 
@@ -21,6 +26,10 @@ from .rules import applicable_organizations, counted_records, record_time_field,
 
 STEP = Organization.steplen
 BATCH = 5000
+# Organisations (or roll-up paths) per query when refreshing many at once.
+REFRESH_BATCH = 2000
+# What a refresh sets on a cell.
+CELL_FIELDS = ("org_path", "category", "count", "done", "done_at")
 
 
 def _ancestor_paths(path: str, from_depth: int) -> list[str]:
@@ -154,96 +163,152 @@ def rebuild_campaign(campaign: Campaign) -> None:
 
 def refresh_organization(organization: Organization, campaign: Campaign | None) -> None:
     """Recompute one organisation's cells in a campaign and carry the change up the tree."""
+    refresh_organizations(campaign, [organization])
+
+
+def refresh_organizations(campaign: Campaign | None, organizations: Iterable[Organization]) -> None:
+    """Recompute these organisations' cells in a campaign and carry the changes up the tree:
+    one organisation after one of its records changed, or every organisation a bulk import
+    touched. A handful of queries per action and batch, so the cost follows the
+    organisations named, never the size of the campaign."""
     if campaign is None:
         return
-    for action in campaign.actions.all():
-        _refresh_cell(action, organization)
+    organizations = list(organizations)
+    for action in campaign.actions.select_related("campaign"):
+        # The roll-ups move once per action, by the differences of every batch together.
+        deltas: dict[tuple[str, str], list[int]] = defaultdict(lambda: [0, 0, 0])
+        for batch in _batches(organizations):
+            _refresh_cells(action, batch, deltas)
+        _apply_to_rollups(action, deltas)
 
 
-def _refresh_cell(action: RequiredAction, organization: Organization) -> None:
-    applies = applicable_organizations(action).filter(pk=organization.pk).exists()
-    cell = Completion.objects.select_for_update().filter(action=action, organization=organization).first()
-    before = _cell_figures(cell)
-    if not applies:
+def _batches(items: list) -> Iterable[list]:
+    for start in range(0, len(items), REFRESH_BATCH):
+        yield items[start : start + REFRESH_BATCH]
+
+
+def _refresh_cells(action: RequiredAction, organizations: list[Organization], deltas) -> None:
+    """Recompute the cells of a batch of organisations; what they change in the roll-ups is
+    added to `deltas`, (path, category) → [applicable, done, started]."""
+    ids = [organization.pk for organization in organizations]
+    applicable = set(applicable_organizations(action).filter(pk__in=ids).values_list("pk", flat=True))
+    # organisation id → (cell id, *CELL_FIELDS), locked for this transaction.
+    cells = {
+        org_id: rest
+        for org_id, *rest in Completion.objects.select_for_update()
+        .filter(action=action, organization_id__in=ids)
+        .values_list("organization_id", "pk", *CELL_FIELDS)
+    }
+    counts = {}
+    if applicable:
+        counts = {
+            org_id: (n, last)
+            for org_id, n, last in counted_records(action)
+            .filter(organization_id__in=applicable)
+            .values("organization_id")
+            .annotate(n=Count("pk"), last=Max(record_time_field(action)))
+            .values_list("organization_id", "n", "last")
+        }
+    needed = required_count(action)
+    root_depth = len(action.campaign.root_path) // STEP
+    gone, fresh, changed = [], [], []
+    for organization in organizations:
+        cell = cells.get(organization.pk)
+        values = None  # not applicable (any more)
+        if organization.pk in applicable:
+            count, last = counts.get(organization.pk, (0, None))
+            done = count >= needed
+            values = (organization.path, organization.category, count, done, last if done else None)
         if cell is not None:
-            cell.delete()
-        after = (0, 0, 0)
-        category = cell.category if cell is not None else organization.category
-        path = cell.org_path if cell is not None else organization.path
-    else:
-        figures = (
-            counted_records(action)
-            .filter(organization_id=organization.pk)
-            .aggregate(n=Count("pk"), last=Max(record_time_field(action)))
-        )
-        count = figures["n"]
-        done = count >= required_count(action)
-        if cell is None:
-            cell = Completion(action=action, organization=organization)
-        elif cell.category != organization.category:
-            # The organisation changed category: take it out under the old one first.
-            _add_to_rollups(action, cell.org_path, cell.category, *(-n for n in before))
-            before = (0, 0, 0)
-        cell.org_path = organization.path
-        cell.category = organization.category
-        cell.count = count
-        cell.done = done
-        cell.done_at = figures["last"] if done else None
-        cell.save()
-        after = _cell_figures(cell)
-        category, path = cell.category, cell.org_path
-    delta = tuple(a - b for a, b in zip(after, before, strict=True))
-    if any(delta):
-        _add_to_rollups(action, path, category, *delta)
+            if values is not None and tuple(cell[1:]) == values:
+                continue
+            # Out of the roll-ups where it was counted (its old path and category) …
+            _spread(deltas, cell[1], cell[2], _cell_figures(cell[3], cell[4]), -1, root_depth)
+            if values is None:
+                gone.append(cell[0])
+            else:
+                changed.append((cell[0], *values))
+        if values is not None:
+            # … and into them as it is now.
+            _spread(deltas, values[0], values[1], _cell_figures(values[2], values[3]), 1, root_depth)
+            if cell is None:
+                fields = dict(zip(CELL_FIELDS, values, strict=True))
+                fresh.append(Completion(action=action, organization_id=organization.pk, **fields))
+    if gone:
+        Completion.objects.filter(pk__in=gone).delete()
+    Completion.objects.bulk_create(fresh)
+    # In place: a concurrent refresh of the same organisation waits for the row lock, then
+    # finds the row.
+    update_rows(Completion, CELL_FIELDS, changed)
 
 
-def _cell_figures(cell: Completion | None) -> tuple[int, int, int]:
+def _cell_figures(count: int, done: bool) -> tuple[int, int, int]:
     """(applicable, done, started) that one cell contributes to the roll-ups."""
-    if cell is None:
-        return (0, 0, 0)
-    return (1, int(cell.done), int(not cell.done and cell.count > 0))
+    return (1, int(done), int(not done and count > 0))
+
+
+def _spread(deltas, path: str, category: str, figures, sign: int, root_depth: int, above_only=False) -> None:
+    """Add `figures` (times `sign`) to the roll-ups of `path` and its ancestors down from the
+    campaign's root (only the ancestors with above_only)."""
+    paths = _ancestor_paths(path, root_depth)
+    if above_only:
+        paths = paths[:-1]
+    for ancestor in paths:
+        delta = deltas[(ancestor, category)]
+        for index, value in enumerate(figures):
+            delta[index] += sign * value
 
 
 def _add_to_rollups(
     action, path: str, category: str, applicable: int, done: int, started: int, above_only: bool = False
 ) -> None:
-    """Add to the roll-ups of `path` and its ancestors down from the campaign's root
-    (only the ancestors with above_only)."""
+    deltas: dict[tuple[str, str], list[int]] = defaultdict(lambda: [0, 0, 0])
     root_depth = len(action.campaign.root_path) // STEP
-    paths = _ancestor_paths(path, root_depth)
-    if above_only:
-        paths = paths[:-1]
-    if not paths:
+    _spread(deltas, path, category, (applicable, done, started), 1, root_depth, above_only)
+    _apply_to_rollups(action, deltas)
+
+
+def _apply_to_rollups(action: RequiredAction, deltas: dict[tuple[str, str], list[int]]) -> None:
+    """Add each (path, category) → (applicable, done, started) to that roll-up row. A row left
+    with nothing applicable goes (as after a rebuild); a missing row is created."""
+    deltas = {key: delta for key, delta in deltas.items() if any(delta)}
+    if not deltas:
         return
-    existing = set(
-        CompletionRollup.objects.filter(action=action, category=category, org_path__in=paths).values_list(
-            "org_path", flat=True
-        )
-    )
-    CompletionRollup.objects.filter(action=action, category=category, org_path__in=existing).update(
-        applicable=F("applicable") + applicable, done=F("done") + done, started=F("started") + started
-    )
-    if applicable < 0:
-        # A level left with nothing of this category below it keeps no row (as a rebuild).
-        CompletionRollup.objects.filter(
-            action=action, category=category, org_path__in=existing, applicable=0
-        ).delete()
-    missing = [p for p in paths if p not in existing]
+    existing: dict[tuple[str, str], tuple[int, int]] = {}  # → (id, applicable)
+    for batch in _batches(sorted({path for path, _category in deltas})):
+        rows = CompletionRollup.objects.select_for_update().filter(action=action, org_path__in=batch)
+        for pk, path, category, applicable in rows.values_list("pk", "org_path", "category", "applicable"):
+            existing[(path, category)] = (pk, applicable)
+    moved, emptied, missing = [], [], []
+    for (path, category), delta in deltas.items():
+        row = existing.get((path, category))
+        if row is None:
+            missing.append((path, category, delta))
+        elif row[1] + delta[0] == 0:
+            emptied.append(row[0])
+        else:
+            moved.append((row[0], *delta))
+    update_rows(CompletionRollup, ("applicable", "done", "started"), moved, add=True)
+    for batch in _batches(emptied):
+        CompletionRollup.objects.filter(pk__in=batch).delete()
     if missing:
-        ids = dict(Organization.objects.filter(path__in=missing).values_list("path", "pk"))
+        ids = {}
+        for batch in _batches(sorted({path for path, _category, _delta in missing})):
+            ids.update(Organization.objects.filter(path__in=batch).values_list("path", "pk"))
         CompletionRollup.objects.bulk_create(
             [
                 CompletionRollup(
                     action=action,
-                    organization_id=ids[p],
-                    org_path=p,
+                    organization_id=ids[path],
+                    org_path=path,
                     category=category,
-                    applicable=applicable,
-                    done=done,
-                    started=started,
+                    applicable=delta[0],
+                    done=delta[1],
+                    started=delta[2],
                 )
-                for p in missing
-            ]
+                for path, category, delta in missing
+            ],
+            batch_size=BATCH,
         )
 
 

@@ -32,8 +32,7 @@ accepts only a campaign the importer sees (campaigns.permissions.visible_campaig
 Writes are in bulk, inside the framework's one transaction: new records by
 sheets.bulk.insert with one audit entry each (the entry create_activity writes), changed
 records by bulk_update with the entry update_activity writes, then the completion figures
-once: organisation by organisation when few are touched, else rebuild_action for every
-action of each campaign the import touched.
+of the organisations the import touched, once per campaign (refresh_organizations).
 """
 
 from __future__ import annotations
@@ -46,7 +45,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, pgettext_lazy
 
 from xuejiao.accounts.models import AuditAction
-from xuejiao.campaigns.completion import rebuild_action, refresh_organization
+from xuejiao.campaigns.completion import refresh_organizations
 from xuejiao.campaigns.models import Campaign
 from xuejiao.campaigns.permissions import visible_campaigns
 from xuejiao.core.errors import ServiceError
@@ -84,10 +83,6 @@ BOOL_CHOICES = ((True, gettext_lazy("Yes")), (False, gettext_lazy("No")))
 LOOKUP_BATCH = 2000
 WRITE_BATCH = 2000
 UPDATE_BATCH = 500
-# Up to this many (organisation, campaign) pairs are refreshed one by one
-# (refresh_organization); above it each touched campaign is rebuilt once (rebuild_action),
-# which costs the same for one record as for a hundred thousand.
-REFRESH_PAIRS_MAX = 50
 
 # The fields a row sets, as they are compared with the record (campaign and status apart).
 COMPARED = (
@@ -704,14 +699,12 @@ def transition_refusal(before: str, after: str) -> str:
 
 def refresh_completion(touched: set[tuple[int, int]]) -> None:
     """The completion figures of what the import touched, inside its transaction."""
-    if not touched:
-        return
-    campaigns = Campaign.objects.in_bulk({campaign_id for _org, campaign_id in touched})
-    if len(touched) <= REFRESH_PAIRS_MAX:
-        organizations = Organization.objects.in_bulk({org_id for org_id, _campaign in touched})
-        for org_id, campaign_id in sorted(touched):
-            refresh_organization(organizations[org_id], campaigns[campaign_id])
-        return
-    for campaign in campaigns.values():
-        for action in campaign.actions.select_related("campaign"):
-            rebuild_action(action)
+    by_campaign: dict[int, set[int]] = {}
+    for org_id, campaign_id in touched:
+        by_campaign.setdefault(campaign_id, set()).add(org_id)
+    campaigns = Campaign.objects.in_bulk(by_campaign)
+    for campaign_id, org_ids in sorted(by_campaign.items()):
+        organizations = []
+        for batch in chunked(sorted(org_ids)):
+            organizations += Organization.objects.filter(pk__in=batch).only("path", "category")
+        refresh_organizations(campaigns[campaign_id], organizations)

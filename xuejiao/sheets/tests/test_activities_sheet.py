@@ -535,28 +535,61 @@ def test_a_bad_date_names_its_cell(admin, before):
     assert writes() == before
 
 
-def test_a_large_import_rebuilds_each_action_once(admin, tree, campaign, monkeypatch):
-    """Past a few organisations the figures are rebuilt per action, never refreshed row by row."""
-    from xuejiao.sheets.specs import activities as sheet
+def completion_figures():
+    cells = sorted(Completion.objects.values_list("action", "organization", "count", "done", "done_at"))
+    rollups = sorted(
+        CompletionRollup.objects.values_list(
+            "action", "org_path", "category", "applicable", "done", "started"
+        )
+    )
+    return cells, rollups
 
-    calls = {"rebuild": 0, "refresh": 0}
-    rebuild, refresh = sheet.rebuild_action, sheet.refresh_organization
 
-    def counted(name, function):
-        def call(*args):
-            calls[name] += 1
-            return function(*args)
+def test_an_import_refreshes_the_organisations_it_touched_and_no_others(admin, tree, campaign, monkeypatch):
+    """The figures after an import equal a full rebuild, yet the cells of organisations it did
+    not touch are left as they were: the cost follows the import, not the campaign."""
+    from xuejiao.campaigns import completion
+    from xuejiao.orgs.models import Kind, Organization
 
-        return call
+    def community(parent, code, name):
+        return Organization.objects.add_child(
+            parent, {"code": code, "name": name, "category": Category.COMMUNITY, "kind": Kind.BRANCH}
+        )
 
-    monkeypatch.setattr(sheet, "rebuild_action", counted("rebuild", rebuild))
-    monkeypatch.setattr(sheet, "refresh_organization", counted("refresh", refresh))
-    monkeypatch.setattr(sheet, "REFRESH_PAIRS_MAX", 0)
-    rows = [activity_row(key=f"EQ-{index}") for index in range(3)]
+    communities = [community(tree.renhe, f"ZZ-EQ-RH-{n}", f"社区{n}") for n in range(4)]
+    communities.append(community(tree.zhongyuan_street, "ZZ-ZY-LH-1", "林山社区"))
+    completion.rebuild_campaign(campaign)
+    untouched = {
+        cell.organization_id: cell.pk
+        for cell in Completion.objects.filter(organization__in=[communities[3], tree.zhengfei])
+    }
+    monkeypatch.setattr(completion, "REFRESH_BATCH", 2)  # several batches, as in a city-wide file
+    rows = [
+        activity_row(key="EQ-1", org="ZZ-EQ-RH-0"),
+        activity_row(key="EQ-2", org="ZZ-EQ-RH-1"),
+        activity_row(key="EQ-3", org="ZZ-EQ-RH-1", status="草稿"),
+        activity_row(key="EQ-4", org="ZZ-EQ-RH-2", first_agenda="否", first_agenda_content=""),
+        activity_row(key="ZY-1", org="ZZ-ZY-LH-1"),
+    ]
     job = import_file("activities", admin, ledger_file(*rows))
     assert job.status == "done", reasons(job)
-    assert calls == {"rebuild": 1, "refresh": 0}
-    assert zhengfei_done() == (3, True, 1)
+    figures = completion_figures()
+    done = dict(Completion.objects.values_list("organization__code", "done"))
+    assert done == {
+        "ZZ-EQ-RH-ZF": False,
+        "ZZ-EQ-RH-0": True,
+        "ZZ-EQ-RH-1": True,
+        "ZZ-EQ-RH-2": False,  # no first agenda item: it does not count
+        "ZZ-EQ-RH-3": False,
+        "ZZ-ZY-LH-1": True,
+    }
+    assert CompletionRollup.objects.get(org_path=tree.city.path, category=Category.COMMUNITY).done == 3
+    assert {
+        cell.organization_id: cell.pk
+        for cell in Completion.objects.filter(organization__in=[communities[3], tree.zhengfei])
+    } == untouched
+    completion.rebuild_campaign(campaign)
+    assert completion_figures() == figures
 
 
 def test_submitting_by_import_gives_absent_members_their_make_up_study(admin, personas, tree):
