@@ -56,6 +56,9 @@ class ImportJob(OrgScopedModel):
     errors = models.JSONField(default=list, blank=True)
     preview = models.JSONField(default=list, blank=True)
     error_file = models.FileField(max_length=200, blank=True)
+    # SHA-256 of the parsed rows kept from a clean check (parsed_rows_file), so the import
+    # neither reads the workbook again nor loads a file this code did not write.
+    parsed_digest = models.CharField(max_length=64, blank=True)
     failure = models.TextField(blank=True)
     task_id = models.CharField(max_length=64, blank=True)
     created_at = models.DateTimeField(_("uploaded at"), auto_now_add=True)
@@ -83,6 +86,9 @@ class ImportJob(OrgScopedModel):
 
     def progress_file(self) -> Path:
         return Path(settings.MEDIA_ROOT) / "imports" / "progress" / f"{self.pk}.txt"
+
+    def parsed_rows_file(self) -> Path:
+        return Path(settings.MEDIA_ROOT) / "imports" / "parsed" / f"{self.pk}.pickle"
 
     def current_progress(self) -> int:
         """During the import transaction progress goes to a side file (the row is locked in it)."""

@@ -49,3 +49,32 @@ def test_dates_and_json_are_converted(personas, tree):
         personas["city_admin"],
         None,
     )
+
+
+def test_datetimes_are_stored_exactly_as_the_orm_stores_them(personas, tree):
+    """Range filters compare what is stored (text on SQLite): a bulk row and an ORM row with
+    the same moment must hold the same value, whatever zone the moment was given in."""
+    import datetime as dt
+    from zoneinfo import ZoneInfo
+
+    from django.db import connection
+
+    moments = [
+        dt.datetime(2021, 5, 20, 19, 30, tzinfo=ZoneInfo("Asia/Shanghai")),
+        dt.datetime(2021, 5, 20, 11, 30, 0, 123456, tzinfo=dt.UTC),
+        dt.datetime(2021, 1, 1, 0, 0, tzinfo=ZoneInfo("America/New_York")),
+    ]
+    common = {"user_id": personas["city_admin"].pk, "action": "create", "organization_id": tree.erqi.pk}
+    bulk.insert(AuditEntry, [{**common, "created_at": moment, "summary": "bulk"} for moment in moments])
+    for moment in moments:
+        AuditEntry.objects.create(**common, created_at=moment, summary="orm")
+    table = connection.ops.quote_name(AuditEntry._meta.db_table)
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT summary, created_at FROM {table} ORDER BY id")
+        stored = cursor.fetchall()
+    assert [value for summary, value in stored if summary == "bulk"] == [
+        value for summary, value in stored if summary == "orm"
+    ]
+    assert sorted(AuditEntry.objects.filter(summary="bulk").values_list("created_at", flat=True)) == sorted(
+        moments
+    )
