@@ -425,14 +425,16 @@ def export_sheet(*, spec: SheetSpec, actor, organization=None, request=None):
         raise PermissionDenied(_("You may not export this sheet."))
     queryset = spec.export_queryset(actor, organization)
     spool = tempfile.NamedTemporaryFile(suffix=".xlsx")  # noqa: SIM115  (the response closes it)
-    rows = write_workbook(spool.name, spec, islice(spec.export_rows(queryset, actor), export_max_rows()))
+    rows = write_workbook(
+        spool.name, spec, islice(spec.export_rows(queryset, actor), export_max_rows()), user=actor
+    )
     record_export(actor=actor, what=spec.name, rows=rows, organization=organization, request=request)
     spool.seek(0)
     return spool, rows
 
 
-def template_file(spec: SheetSpec):
+def template_file(spec: SheetSpec, user):
     spool = tempfile.NamedTemporaryFile(suffix=".xlsx")  # noqa: SIM115
-    write_workbook(spool.name, spec)
+    write_workbook(spool.name, spec, user=user)
     spool.seek(0)
     return spool

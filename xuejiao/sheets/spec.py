@@ -46,9 +46,10 @@ class Column:
     header: Any  # a lazily translated string; any language's text is accepted on import
     parser: parsers.Parser | None = None
     required: bool = False
-    # (stored value, label) pairs, or a callable returning them: a drop-down in the template,
-    # the label on export; the label in any language, or the stored value, on import.
-    choices: Sequence[tuple[str, Any]] | Callable[[], Iterable[tuple[str, Any]]] | None = None
+    # (stored value, label) pairs: a drop-down in the template, the label on export; the
+    # label in any language, or the stored value, on import. Or a callable returning them for
+    # the user a workbook is written for (None when reading or for no one in particular).
+    choices: Sequence[tuple[str, Any]] | Callable[[Any], Iterable[tuple[str, Any]]] | None = None
     help: Any = ""
     example: Any = ""
     default: Any = ""
@@ -57,10 +58,10 @@ class Column:
     # 13800001111 into 1.38E+10 or drops a leading zero.
     as_text: bool = False
 
-    def options(self) -> list[tuple[str, Any]]:
+    def options(self, user=None) -> list[tuple[str, Any]]:
         if self.choices is None:
             return []
-        return list(self.choices() if callable(self.choices) else self.choices)
+        return list(self.choices(user) if callable(self.choices) else self.choices)
 
     def make_parser(self) -> parsers.Parser:
         """The column's parser (called once per file: a drop-down's labels are read then)."""

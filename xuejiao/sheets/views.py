@@ -128,7 +128,7 @@ def _sheet(request, name, handler):
 def template(request, name):
     spec = spec_or_404(name)
     return FileResponse(
-        services.template_file(spec),
+        services.template_file(spec, request.user),
         as_attachment=True,
         filename=f"{spec.name}-template.xlsx",
         content_type=XLSX,

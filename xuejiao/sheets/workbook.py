@@ -37,9 +37,8 @@ def sheet_name(text) -> str:
     return cleaned[:31] or "Sheet1"
 
 
-def help_text(column: Column) -> str:
+def help_text(column: Column, options: list) -> str:
     parts = [str(column.help)] if column.help else []
-    options = column.options()
     if options:
         parts.append(
             _("Pick from the list: %(values)s.") % {"values": "、".join(str(label) for _v, label in options)}
@@ -48,8 +47,9 @@ def help_text(column: Column) -> str:
     return " ".join(parts)
 
 
-def write_workbook(target, spec: SheetSpec, rows: Iterable[dict] | None = None) -> int:
-    """Write the spec's workbook to `target` (a path or a file object); returns the rows written."""
+def write_workbook(target, spec: SheetSpec, rows: Iterable[dict] | None = None, user=None) -> int:
+    """Write the spec's workbook to `target` (a path or a file object); returns the rows written.
+    The drop-down lists are those of `user` (a campaign list shows the campaigns they see)."""
     workbook = xlsxwriter.Workbook(target, WORKBOOK_OPTIONS)
     header = workbook.add_format({"bold": True, "bg_color": "#EEF2F7", "border": 1})
     header_required = workbook.add_format(
@@ -65,12 +65,13 @@ def write_workbook(target, spec: SheetSpec, rows: Iterable[dict] | None = None) 
     lists = workbook.add_worksheet(sheet_name(_("Lists")))
     lists.hide()
 
+    choices = {column.key: column.options(user) for column in spec.columns}
     list_columns: list[list[str]] = []
     for index, column in enumerate(spec.columns):
         data.set_column(index, index, column.width, text_format if column.as_text else None)
         data.write_string(0, index, str(column.header), header_required if column.required else header)
-        data.write_comment(0, index, help_text(column), {"x_scale": 2, "y_scale": 1.5})
-        options = [str(label) for _v, label in column.options()]
+        data.write_comment(0, index, help_text(column, choices[column.key]), {"x_scale": 2, "y_scale": 1.5})
+        options = [str(label) for _v, label in choices[column.key]]
         if options:
             list_column = len(list_columns)
             list_columns.append([str(column.header), *options])
@@ -101,7 +102,7 @@ def write_workbook(target, spec: SheetSpec, rows: Iterable[dict] | None = None) 
         for index, key, to_cell in formatters:
             write_cell(data, count, index, to_cell(values.get(key)), date_format)
 
-    write_instructions(instructions, spec, wrap, bold, date_format)
+    write_instructions(instructions, spec, choices, wrap, bold, date_format)
     data.activate()
     workbook.close()
     return count
@@ -120,7 +121,7 @@ def write_cell(sheet, row: int, col: int, value, date_format) -> None:
         sheet.write_string(row, col, str(value))
 
 
-def write_instructions(sheet, spec: SheetSpec, wrap, bold, date_format) -> None:
+def write_instructions(sheet, spec: SheetSpec, choices: dict, wrap, bold, date_format) -> None:
     sheet.set_column(0, 0, 18)
     sheet.set_column(1, 1, 10)
     sheet.set_column(2, 2, 70)
@@ -151,7 +152,7 @@ def write_instructions(sheet, spec: SheetSpec, wrap, bold, date_format) -> None:
     for column in spec.columns:
         sheet.write_string(line, 0, str(column.header))
         sheet.write_string(line, 1, _("Yes") if column.required else _("No"))
-        sheet.write_string(line, 2, help_text(column), wrap)
+        sheet.write_string(line, 2, help_text(column, choices[column.key]), wrap)
         write_cell(sheet, line, 3, column.to_cell(column.example), date_format)
         line += 1
     line += 1

@@ -25,9 +25,9 @@ refused. Rows the importer may see but not change are accepted only when unchang
 export of someone who records for only part of what they see imports again as a no-op.
 
 The campaign is named, as on the form's drop-down; of two campaigns with one name the one
-covering the row's organisation is taken. The template is built without knowing who
-downloads it, so its drop-down lists the names of all current campaigns; the import
-accepts only a campaign the importer sees (campaigns.permissions.visible_campaigns).
+covering the row's organisation is taken. The template's drop-down lists the current
+campaigns its downloader sees, and the import accepts only a campaign the importer sees
+(campaigns.permissions.visible_campaigns).
 
 Writes are in bulk, inside the framework's one transaction: new records by
 sheets.bulk.insert with one audit entry each (the entry create_activity writes), changed

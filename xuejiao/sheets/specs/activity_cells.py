@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from xuejiao.campaigns.models import Campaign
+from xuejiao.campaigns.permissions import visible_campaigns
 from xuejiao.ledger.models import Activity
 
 from .. import parsers
@@ -138,14 +139,14 @@ def remembered(make_parser, limit: int = 100_000):
     return parse
 
 
-def campaign_choices():
-    """Names of the campaigns that take records (the drop-down; an import checks that the
-    importer sees the campaign and that it covers the row's organisation)."""
-    names = (
-        Campaign.objects.filter(is_archived=False)
-        .order_by("-starts_on", "-pk")
-        .values_list("name", flat=True)
-    )
+def campaign_choices(user=None):
+    """Names of the current campaigns `user` sees (all of them for no one in particular), the
+    drop-down of the template and of an export. An import checks again that the importer sees
+    the campaign and that it covers the row's organisation."""
+    campaigns = Campaign.objects.filter(is_archived=False)
+    if user is not None:
+        campaigns = visible_campaigns(user).filter(is_archived=False)
+    names = campaigns.order_by("-starts_on", "-pk").values_list("name", flat=True)
     return [(name, name) for name in dict.fromkeys(names)]
 
 

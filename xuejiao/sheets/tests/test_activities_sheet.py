@@ -162,6 +162,20 @@ def test_template_has_the_columns_and_drop_downs(client_for, campaign, district_
     assert {"党史学习教育", "二七区专题学习", "主题党日", "线上", "是", "否", "草稿", "已提交"} <= listed
 
 
+def template_campaigns(client) -> list[str]:
+    response = client.get(reverse("sheets:template", args=["activities"]))
+    lists = openpyxl.load_workbook(io.BytesIO(b"".join(response.streaming_content))).worksheets[2]
+    column = next(col for col in lists.iter_cols() if col[0].value == "学习教育活动")
+    return [cell.value for cell in column[1:] if cell.value]
+
+
+def test_the_campaign_list_shows_the_campaigns_the_downloader_sees(client_for, campaign, district_campaign):
+    """Another district's campaign is not offered (the import would refuse it, and its name
+    is not the downloader's business)."""
+    assert template_campaigns(client_for("erqi_admin")) == ["二七区专题学习", "党史学习教育"]
+    assert template_campaigns(client_for("zhongyuan_admin")) == ["党史学习教育"]
+
+
 # --- a valid file -------------------------------------------------------------------------------
 
 
