@@ -11,12 +11,21 @@ from xuejiao.ledger.models import COUNTING_STATUSES, Activity
 from xuejiao.orgs.models import Category, Organization
 from xuejiao.orgs.scope import PATH_END
 
-from .models import Campaign, Completion, CompletionRollup, RequiredAction, RuleType
+from .models import (
+    ActionDocument,
+    Campaign,
+    Completion,
+    CompletionRollup,
+    DocumentStatus,
+    RequiredAction,
+    RuleType,
+)
 from .rules import counted_records, counts_q
 
 
 class Status:
     DONE = "done"
+    AWAITING_REVIEW = "awaiting_review"
     IN_PROGRESS = "in_progress"
     NOT_STARTED = "not_started"
     OVERDUE = "overdue"
@@ -24,6 +33,7 @@ class Status:
 
     LABELS = {
         DONE: _("Done"),
+        AWAITING_REVIEW: _("Awaiting review"),
         IN_PROGRESS: _("In progress"),
         NOT_STARTED: _("Not started"),
         OVERDUE: _("Overdue"),
@@ -31,16 +41,34 @@ class Status:
     }
 
 
-def cell_status(cell: Completion | None, action: RequiredAction, today=None) -> str:
-    """Overdue is not stored: it depends on today, so it is derived when read."""
+def cell_status(cell: Completion | None, action: RequiredAction, today=None, awaiting_review=False) -> str:
+    """Overdue is not stored: it depends on today, so it is derived when read. A document
+    handed in and not reviewed yet (awaiting_review) waits on the level above, not on the unit."""
     today = today or timezone.localdate()
     if cell is None:
         return Status.NOT_APPLICABLE
     if cell.done:
         return Status.DONE
+    if awaiting_review:
+        return Status.AWAITING_REVIEW
     if today > action.due_date:
         return Status.OVERDUE
     return Status.IN_PROGRESS if cell.count > 0 else Status.NOT_STARTED
+
+
+def awaiting_review(actions, organization_ids) -> set[tuple[int, int]]:
+    """(action id, organisation id) pairs with a document handed in and not reviewed yet, for
+    the document-rule actions among `actions` (no query when there are none)."""
+    document_actions = [action.pk for action in actions if action.rule_type == RuleType.DOCUMENT]
+    if not document_actions or not organization_ids:
+        return set()
+    return set(
+        ActionDocument.objects.filter(
+            action_id__in=document_actions,
+            organization_id__in=list(organization_ids),
+            status=DocumentStatus.SUBMITTED,
+        ).values_list("action_id", "organization_id")
+    )
 
 
 @dataclass
@@ -135,17 +163,18 @@ def checklist(campaign: Campaign, organization: Organization, today=None) -> lis
         c.action_id: c
         for c in Completion.objects.filter(action__campaign=campaign, organization=organization)
     }
+    actions = list(campaign.actions.select_related("phase"))
+    pending = awaiting_review(actions, [organization.pk])
     items = []
-    for action in campaign.actions.select_related("phase"):
+    for action in actions:
         cell = cells.get(action.pk)
         records = []
         if cell is not None:
             records = list(
                 counted_records(action).filter(organization_id=organization.pk).order_by("-pk")[:10]
             )
-        items.append(
-            {"action": action, "cell": cell, "status": cell_status(cell, action, today), "records": records}
-        )
+        status = cell_status(cell, action, today, awaiting_review=(action.pk, organization.pk) in pending)
+        items.append({"action": action, "cell": cell, "status": status, "records": records})
     return items
 
 

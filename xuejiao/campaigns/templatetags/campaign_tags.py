@@ -9,6 +9,7 @@ register = template.Library()
 
 BADGE_CLASSES = {
     Status.DONE: "bg-green-lt",
+    Status.AWAITING_REVIEW: "bg-yellow-lt",
     Status.IN_PROGRESS: "bg-blue-lt",
     Status.NOT_STARTED: "bg-secondary-lt",
     Status.OVERDUE: "bg-red-lt",

@@ -356,6 +356,28 @@ def test_accepting_completes_the_action_and_moves_the_district_roll_up(client_fo
     assert 'name="file"' not in body  # nothing more to hand in
 
 
+def test_a_document_awaiting_review_says_so_wherever_the_unit_is_listed(client_for, personas, tree, past_due):
+    """Handed in, not reviewed yet: the next step is the level above's, even past the due date."""
+    client = client_for("erqi_admin")
+    pages = {
+        "checklist": reverse("campaigns:checklist", args=[past_due.campaign_id, tree.zhengfei.pk]),
+        "matrix": reverse("campaigns:progress", args=[past_due.campaign_id]) + f"?org={tree.zhengfei.pk}",
+        "not done": reverse("campaigns:not_done", args=[past_due.campaign_id, past_due.pk]),
+    }
+
+    def badges(url) -> tuple[int, int]:
+        body = client.get(url).content.decode()
+        return body.count("app-status-overdue"), body.count("app-status-awaiting_review")
+
+    before = {name: badges(url) for name, url in pages.items()}
+    submit(personas, past_due, tree.zhengfei)
+    for name, url in pages.items():
+        overdue, awaiting = before[name]
+        assert overdue >= 1, name
+        assert badges(url) == (overdue - 1, awaiting + 1), name
+    assert "待审核" in client.get(pages["checklist"]).content.decode()
+
+
 def test_returning_needs_a_note_and_the_unit_hands_in_again(client_for, personas, tree, campaign, report):
     document = submit(personas, report, tree.zhengfei)
     reviewer = client_for("erqi_admin")
@@ -664,6 +686,7 @@ def test_a_checklist_with_documents_in_the_browser(
         assert "缺少学习时间安排和责任人" in plan.inner_text()
         assert plan.locator("input[type=file]").count() == 1
         assert page.locator(f"#action-{report.pk} .app-document-review").count() == 1
+        assert page.locator(f"#action-{report.pk} .app-status-awaiting_review").inner_text() == "待审核"
         assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth + 1")
         screenshot(page, f"campaign-checklist-documents-{viewport_name}")
 

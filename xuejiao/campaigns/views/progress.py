@@ -24,6 +24,7 @@ from ..models import RuleType
 from ..queries import (
     Figures,
     Status,
+    awaiting_review,
     category_percentages,
     cell_status,
     cells_for,
@@ -109,6 +110,7 @@ def progress(request, pk):
     own.update({o.pk: o for o in tops})
     figures = figures_for(campaign, list(rolled.values()), today) if rolled else {}
     cells = cells_for(campaign, list(own.values()))
+    pending = awaiting_review(actions, list(own))
 
     totals = []
     for action in actions:
@@ -127,7 +129,8 @@ def progress(request, pk):
         row = MatrixRow(org, is_self=is_self, url=checklist_url(org))
         for action in actions:
             cell = cells.get((action.pk, org.pk))
-            row.cells.append({"status": cell_status(cell, action, today), "cell": cell})
+            waiting = (action.pk, org.pk) in pending
+            row.cells.append({"status": cell_status(cell, action, today, waiting), "cell": cell})
             _add(row.total, _own_figures(cell, action, today))
         return row
 
@@ -193,13 +196,14 @@ def _with_paths(user, campaign, cells, action, today):
             "path", "short_name", "name"
         ):
             names[path] = short_name or name
+    pending = awaiting_review([action], [cell.organization_id for cell in cells])
     for cell in cells:
         cell.trail = [
             names[cell.org_path[:end]]
             for end in range(first, len(cell.org_path), step)
             if cell.org_path[:end] in names
         ]
-        cell.status = cell_status(cell, action, today)
+        cell.status = cell_status(cell, action, today, (action.pk, cell.organization_id) in pending)
     return cells
 
 
