@@ -303,6 +303,22 @@ def test_highlights_of_the_campaign_in_scope(personas, client_for, tree, scenari
     assert "线上线下同步开展" in response.content.decode()
 
 
+def test_highlights_are_read_through_their_partial_index(personas, tree, scenario):
+    """The highlights of a campaign come from the small activity_highlights index, not from a
+    walk over the campaign's records (millions in a city). On PostgreSQL sequential scans are
+    priced out here: a table of a few test rows would be scanned whatever the indexes."""
+    from xuejiao.campaigns.queries import highlights
+    from xuejiao.orgs.scope import scope_for
+
+    for persona in ("city_admin", "erqi_admin"):
+        queryset = highlights(scenario.campaign, scope_for(personas[persona]))
+        with connection.cursor() as cursor:
+            if connection.vendor == "postgresql":
+                cursor.execute("SET LOCAL enable_seqscan = off")
+            plan = queryset.explain()
+        assert "activity_highlights" in plan, plan
+
+
 # --- queries --------------------------------------------------------------------------------
 
 

@@ -136,6 +136,11 @@ class Activity(OrgScopedModel):
                 fields=["organization", "campaign", "kind", "starts_at"], name="activity_completion"
             ),
             models.Index(fields=["campaign", "kind", "starts_at"], name="activity_campaign_kind"),
+            # 特色亮点 of a campaign, newest first: a partial index, as small as the highlights
+            # (a few per thousand records) and never touched when an ordinary record is written.
+            models.Index(
+                fields=["campaign", "-starts_at"], condition=Q(is_highlight=True), name="activity_highlights"
+            ),
         ]
         constraints = [
             models.CheckConstraint(
