@@ -105,6 +105,9 @@ DATABASES = {
         conn_max_age=env_int("CONN_MAX_AGE", 60),
     )
 }
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    # Django's backend without the redundant pattern indexes of path columns (see its module).
+    DATABASES["default"]["ENGINE"] = "xuejiao.core.postgresql"
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # WAL lets readers go on while a writer commits; busy timeout instead of "database is locked".
     DATABASES["default"]["OPTIONS"] = {

@@ -94,7 +94,9 @@ class Activity(OrgScopedModel):
     is_highlight = models.BooleanField(_("highlight"), default=False)
     highlight_citation = models.TextField(_("highlight citation"), blank=True)
     # Key of the row in an imported spreadsheet: the same row imported again updates this record.
-    external_key = models.CharField(max_length=100, null=True, blank=True, unique=True)
+    # Unique through a constraint (activity_external_key_once), which on PostgreSQL, unlike
+    # unique=True, adds no varchar_pattern_ops twin: keys are looked up whole, never by prefix.
+    external_key = models.CharField(max_length=100, null=True, blank=True)
     version = models.PositiveIntegerField(default=1, editable=False)
     # Users are deactivated, never deleted, so nothing looks records up by who made them:
     # no index (see the comment on `organization`).
@@ -147,6 +149,7 @@ class Activity(OrgScopedModel):
                 condition=Q(ends_at__isnull=True) | Q(ends_at__gte=models.F("starts_at")),
                 name="activity_ends_after_start",
             ),
+            models.UniqueConstraint(fields=["external_key"], name="activity_external_key_once"),
         ]
 
     def __str__(self) -> str:
