@@ -4,3 +4,8 @@ from django.apps import AppConfig
 class CoreConfig(AppConfig):
     name = "xuejiao.core"
     label = "core"
+
+    def ready(self):
+        from .postgresql import lookups
+
+        lookups.register()

@@ -39,7 +39,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from django.db import connection
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, pgettext_lazy
@@ -124,8 +123,11 @@ class Change:
 class ActivityPlan:
     creates: list[dict] = field(default_factory=list)
     updates: list[Change] = field(default_factory=list)
-    # (organisation id, campaign id) whose completion the import changes.
-    touched: set[tuple[int, int]] = field(default_factory=set)
+    # campaign id → {organisation id: organisation} whose completion the import changes.
+    touched: dict[int, dict[int, Organization]] = field(default_factory=dict)
+
+    def touch(self, campaign_id: int, organization: Organization) -> None:
+        self.touched.setdefault(campaign_id, {})[organization.pk] = organization
 
 
 LOADED = (
@@ -354,18 +356,9 @@ class ActivitySheet(SheetSpec):
     def _existing(self, rows: list[Row]) -> tuple[dict[str, dict], dict[int, dict]]:
         """The records the rows' numbers name: by external key, and by id for xj-<id>."""
         keys = [row.values["key"] for row in rows]
-        # Which numbers exist, in plain SQL (the ORM prepares each of 100,000 parameters),
-        # then what those records hold.
-        table = connection.ops.quote_name(Activity._meta.db_table)
-        found = []
-        with connection.cursor() as cursor:
-            for batch in chunked(keys, LOOKUP_BATCH):
-                marks = ", ".join(["%s"] * len(batch))
-                cursor.execute(f"SELECT id FROM {table} WHERE external_key IN ({marks})", batch)
-                found += [pk for (pk,) in cursor.fetchall()]
         by_key: dict[str, dict] = {}
-        for batch in chunked(found, LOOKUP_BATCH):
-            for record in Activity.objects.filter(pk__in=batch).values(*LOADED):
+        for batch in chunked(keys, LOOKUP_BATCH):
+            for record in Activity.objects.filter(external_key__in=batch).values(*LOADED):
                 by_key[record["external_key"]] = record
         ids = sorted(
             {
@@ -420,7 +413,7 @@ class ActivitySheet(SheetSpec):
         )
         plan.payload.creates.append(fields)
         if campaign is not None and status in COUNTING_STATUSES:
-            plan.payload.touched.add((organization.pk, campaign.pk))
+            plan.payload.touch(campaign.pk, organization)
         plan.mark(row.number, Plan.CREATE)
 
     def _plan_existing(self, row: Row, record: dict, lookup, campaigns, plan: Plan, report) -> None:
@@ -504,7 +497,7 @@ class ActivitySheet(SheetSpec):
             (campaign.pk if campaign else None, status in COUNTING_STATUSES),
         ):
             if campaign_id is not None and counted:
-                plan.payload.touched.add((record["organization_id"], campaign_id))
+                plan.payload.touch(campaign_id, organization)
         plan.mark(row.number, Plan.UPDATE)
 
     # --- writing ----------------------------------------------------------------------------
@@ -697,14 +690,8 @@ def transition_refusal(before: str, after: str) -> str:
     return ""  # draft or returned → submitted: submitting
 
 
-def refresh_completion(touched: set[tuple[int, int]]) -> None:
+def refresh_completion(touched: dict[int, dict[int, Organization]]) -> None:
     """The completion figures of what the import touched, inside its transaction."""
-    by_campaign: dict[int, set[int]] = {}
-    for org_id, campaign_id in touched:
-        by_campaign.setdefault(campaign_id, set()).add(org_id)
-    campaigns = Campaign.objects.in_bulk(by_campaign)
-    for campaign_id, org_ids in sorted(by_campaign.items()):
-        organizations = []
-        for batch in chunked(sorted(org_ids)):
-            organizations += Organization.objects.filter(pk__in=batch).only("path", "category")
-        refresh_organizations(campaigns[campaign_id], organizations)
+    campaigns = Campaign.objects.in_bulk(touched) if touched else {}
+    for campaign_id, organizations in sorted(touched.items()):
+        refresh_organizations(campaigns[campaign_id], sorted(organizations.values(), key=lambda o: o.path))
