@@ -27,7 +27,7 @@ from .rules import applicable_organizations, counted_records, record_time_field,
 STEP = Organization.steplen
 BATCH = 5000
 # Organisations (or roll-up paths) per query when refreshing many at once.
-REFRESH_BATCH = 2000
+REFRESH_BATCH = 5000
 # What a refresh sets on a cell.
 CELL_FIELDS = ("org_path", "category", "count", "done", "done_at")
 

@@ -48,7 +48,9 @@ def _converter(field):
         prepare = _datetime_preparer(field) if isinstance(field, models.DateTimeField) else None
 
         def convert(value):
-            if value is not None and value == last[0] and value.__class__ is last[0].__class__:
+            if value is None:
+                return None
+            if value == last[0] and value.__class__ is last[0].__class__:
                 return last[1]
             last[0], last[1] = value, (prepare or field.get_db_prep_save)(value, connection)
             return last[1]
