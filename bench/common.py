@@ -28,9 +28,16 @@ def setup_django():
 
 
 def database_label() -> str:
+    """The database, and on PostgreSQL its buffer cache, which decides how much of a large
+    table's indexes a write finds in memory (docs/deploy.md, section 2)."""
     from django.db import connection
 
-    return f"{connection.vendor} ({connection.settings_dict['NAME']})"
+    label = f"{connection.vendor} ({connection.settings_dict['NAME']})"
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SHOW shared_buffers")
+            label += f", shared_buffers {cursor.fetchone()[0]}"
+    return label
 
 
 def timed(fn, repeat: int = 30, warmup: int = 3) -> dict:

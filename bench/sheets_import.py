@@ -131,8 +131,10 @@ def phase_setup(seed_orgs: int, seed_people: int) -> dict:
     Organization.objects.add_child(
         root, {"code": ORGS_CODE, "name": "表格基准", "category": Category.OTHER, "kind": Kind.OTHER}
     )
+    from xuejiao.ledger.models import Activity
+
     scale = Organization.objects.filter(path__startswith=root.path).count()
-    return {"orgs": scale}
+    return {"orgs": scale, "activities": Activity.objects.count()}
 
 
 def phase_cleanup() -> dict:
@@ -468,9 +470,15 @@ def phase_completion() -> dict:
     return {"rows": cells.count(), "done": cells.filter(done=True).count(), "seconds": seconds}
 
 
-def phase_export(spec: str = "activities") -> dict:
+def phase_export(rows: str, spec: str = "activities") -> dict:
+    """The first `rows` rows of the SCALE tree's ledger (its other records included, when the
+    ledger benchmark seeded them), as the export page writes them."""
+    from django.conf import settings
+
     from xuejiao.sheets import services
     from xuejiao.sheets.spec import get_spec
+
+    settings.SHEETS_EXPORT_MAX_ROWS = int(rows)
 
     start = time.perf_counter()
     spool, rows = services.export_sheet(spec=get_spec(spec), actor=bench_user(), organization=scale_root())
@@ -577,7 +585,8 @@ def main() -> None:
         os.environ["MEDIA_ROOT"] = str(Path(folder) / "media")
         setup_result = run_phase("setup", args.seed_orgs, args.seed_people)
         print(
-            f"sheets import/export, {database_label()}; SCALE tree of {setup_result['orgs']:,} orgs; "
+            f"sheets import/export, {database_label()}; SCALE tree of {setup_result['orgs']:,} orgs, "
+            f"{setup_result['activities']:,} activities before the benchmark's; "
             f"{os.cpu_count()} cores, load average {os.getloadavg()[0]:.2f} (other work skews the figures)"
         )
         try:
@@ -629,7 +638,7 @@ def run_activities(args, folder: str) -> None:
     if again is not None:
         line(f"the same file again ({again[1]['counts'][2]:,} unchanged): check", again[0], raw)
         line("  import", again[1], raw)
-    exported = run_phase("export")
+    exported = run_phase("export", args.rows)
     line(f"export ({exported['mb']:.1f} MB)", exported)
     run_phase("cleanup-activities")
     summary = checked_and_imported(path, "bench-activities-summary-audit")

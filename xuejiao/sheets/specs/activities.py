@@ -508,6 +508,9 @@ class ActivitySheet(SheetSpec):
         done = 0
         now = timezone.now()
         summary = _("Recorded “%(title)s”")
+        # In the order of the ledger's largest indexes (organisation path, then time): new
+        # entries land side by side in them instead of each on a page of its own.
+        payload.creates.sort(key=lambda fields: (fields["org_path"], fields["starts_at"]))
         for batch in chunked(payload.creates, WRITE_BATCH):
             rows = [
                 {
