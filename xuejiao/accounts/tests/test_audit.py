@@ -387,3 +387,22 @@ def test_the_zhongyuan_admins_audit_log_never_shows_an_entry_about_erqi(tree, pe
     # The entries exist: the district admin of 二七区 sees them.
     erqi_log = client_for("erqi_admin").get(reverse("accounts:audit"))
     assert len(erqi_log.context["page_obj"].paginator.object_list) >= 10
+
+
+def test_entries_outlive_what_they_link_to(personas, tree):
+    """The links carry no database constraint; deleting the user or the organisation clears
+    them, and the entry keeps the name and the path it was written with."""
+    from xuejiao.accounts import audit
+    from xuejiao.orgs.models import Kind, Organization
+
+    leaver = User.objects.create_user(username="leaver", display_name="leaver")
+    unit = Organization.objects.add_child(
+        tree.zhengfei,
+        {"code": "ZZ-EQ-RH-ZF-9", "name": "临时支部", "category": "branch", "kind": Kind.BRANCH},
+    )
+    entry = audit.record(AuditAction.CREATE, actor=leaver, obj=unit, organization=unit, summary="建立")
+    path = entry.org_path
+    leaver.delete()
+    unit.delete()
+    entry = AuditEntry.objects.get(pk=entry.pk)
+    assert (entry.user, entry.organization, entry.username, entry.org_path) == (None, None, "leaver", path)
