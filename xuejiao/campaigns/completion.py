@@ -13,6 +13,8 @@ Both run inside the caller's transaction, so figures never disagree with the rec
 
 from collections import defaultdict
 from collections.abc import Iterable
+from datetime import datetime
+from typing import NamedTuple
 
 from django.db.models import Count, Max, Q
 from django.db.models.functions import Length, Substr
@@ -28,8 +30,19 @@ STEP = Organization.steplen
 BATCH = 5000
 # Organisations (or roll-up paths) per query when refreshing many at once.
 REFRESH_BATCH = 5000
-# What a refresh sets on a cell.
-CELL_FIELDS = ("org_path", "category", "count", "done", "done_at")
+
+
+class CellValues(NamedTuple):
+    """What a refresh sets on a cell (its fields, in this order)."""
+
+    org_path: str
+    category: str
+    count: int
+    done: bool
+    done_at: datetime | None
+
+
+CELL_FIELDS = CellValues._fields
 
 
 def _ancestor_paths(path: str, from_depth: int) -> list[str]:
@@ -192,10 +205,10 @@ def _refresh_cells(action: RequiredAction, organizations: list[Organization], de
     added to `deltas`, (path, category) → [applicable, done, started]."""
     ids = [organization.pk for organization in organizations]
     applicable = set(applicable_organizations(action).filter(pk__in=ids).values_list("pk", flat=True))
-    # organisation id → (cell id, *CELL_FIELDS), locked for this transaction.
+    # organisation id → (cell id, its values), locked for this transaction.
     cells = {
-        org_id: rest
-        for org_id, *rest in Completion.objects.select_for_update()
+        org_id: (pk, CellValues(*values))
+        for org_id, pk, *values in Completion.objects.select_for_update()
         .filter(action=action, organization_id__in=ids)
         .values_list("organization_id", "pk", *CELL_FIELDS)
     }
@@ -213,27 +226,26 @@ def _refresh_cells(action: RequiredAction, organizations: list[Organization], de
     root_depth = len(action.campaign.root_path) // STEP
     gone, fresh, changed = [], [], []
     for organization in organizations:
-        cell = cells.get(organization.pk)
-        values = None  # not applicable (any more)
+        cell_id, before = cells.get(organization.pk, (None, None))
+        after = None  # not applicable (any more)
         if organization.pk in applicable:
             count, last = counts.get(organization.pk, (0, None))
             done = count >= needed
-            values = (organization.path, organization.category, count, done, last if done else None)
-        if cell is not None:
-            if values is not None and tuple(cell[1:]) == values:
-                continue
+            after = CellValues(organization.path, organization.category, count, done, last if done else None)
+        if before == after:
+            continue
+        if before is not None:
             # Out of the roll-ups where it was counted (its old path and category) …
-            _spread(deltas, cell[1], cell[2], _cell_figures(cell[3], cell[4]), -1, root_depth)
-            if values is None:
-                gone.append(cell[0])
+            _spread(deltas, before.org_path, before.category, _cell_figures(before), -1, root_depth)
+            if after is None:
+                gone.append(cell_id)
             else:
-                changed.append((cell[0], *values))
-        if values is not None:
+                changed.append((cell_id, *after))
+        if after is not None:
             # … and into them as it is now.
-            _spread(deltas, values[0], values[1], _cell_figures(values[2], values[3]), 1, root_depth)
-            if cell is None:
-                fields = dict(zip(CELL_FIELDS, values, strict=True))
-                fresh.append(Completion(action=action, organization_id=organization.pk, **fields))
+            _spread(deltas, after.org_path, after.category, _cell_figures(after), 1, root_depth)
+            if before is None:
+                fresh.append(Completion(action=action, organization_id=organization.pk, **after._asdict()))
     if gone:
         Completion.objects.filter(pk__in=gone).delete()
     Completion.objects.bulk_create(fresh)
@@ -242,9 +254,9 @@ def _refresh_cells(action: RequiredAction, organizations: list[Organization], de
     update_rows(Completion, CELL_FIELDS, changed)
 
 
-def _cell_figures(count: int, done: bool) -> tuple[int, int, int]:
+def _cell_figures(cell: CellValues) -> tuple[int, int, int]:
     """(applicable, done, started) that one cell contributes to the roll-ups."""
-    return (1, int(done), int(not done and count > 0))
+    return (1, int(cell.done), int(not cell.done and cell.count > 0))
 
 
 def _spread(deltas, path: str, category: str, figures, sign: int, root_depth: int, above_only=False) -> None:

@@ -11,8 +11,16 @@ from collections.abc import Sequence
 
 from django.db import connection, models
 
-# Fields whose Python value is what the driver takes, as it is.
-PLAIN = (models.CharField, models.TextField, models.IntegerField, models.BooleanField, models.ForeignKey)
+# Fields whose Python value is what the database driver takes, as it is (also for
+# sheets.bulk.insert).
+PLAIN = (
+    models.CharField,
+    models.TextField,
+    models.IntegerField,
+    models.BooleanField,
+    models.ForeignKey,
+    models.FloatField,
+)
 BATCH = 5000
 
 

@@ -27,15 +27,8 @@ from operator import itemgetter
 from django.db import connection, models
 from django.utils import timezone
 
-# Fields whose Python value is already what the database driver takes.
-PLAIN = (
-    models.CharField,
-    models.TextField,
-    models.IntegerField,
-    models.BooleanField,
-    models.ForeignKey,
-    models.FloatField,
-)
+from xuejiao.core.rowupdates import PLAIN
+
 BATCH = 1000
 
 

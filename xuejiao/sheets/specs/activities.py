@@ -57,7 +57,7 @@ from xuejiao.ledger.models import (
     Mode,
 )
 from xuejiao.ledger.permissions import RECORDING_ROLES
-from xuejiao.ledger.services import create_make_up_tasks, validate_activity
+from xuejiao.ledger.services import ACTIVITY_FIELDS, create_make_up_tasks, validate_activity
 from xuejiao.ledger.services.materials import MISSED
 from xuejiao.orgs.models import Organization
 from xuejiao.orgs.scope import PATH_END, scope_for
@@ -83,25 +83,9 @@ LOOKUP_BATCH = 2000
 WRITE_BATCH = 2000
 UPDATE_BATCH = 500
 
-# The fields a row sets, as they are compared with the record (campaign and status apart).
-COMPARED = (
-    "kind",
-    "title",
-    "topic",
-    "starts_at",
-    "ends_at",
-    "place",
-    "mode",
-    "host",
-    "speaker",
-    "first_agenda",
-    "first_agenda_content",
-    "expected",
-    "present",
-    "on_leave",
-    "absent",
-    "summary",
-)
+# The fields a row sets, as they are compared with the record (campaign and status apart):
+# those of the activity form and services.
+COMPARED = tuple(name for name in ACTIVITY_FIELDS if name != "campaign")
 TEXT_FIELDS = frozenset({"title", "topic", "place", "host", "speaker", "first_agenda_content", "summary"})
 WRITABLE_STATUSES = (ActivityStatus.DRAFT, ActivityStatus.SUBMITTED)
 
