@@ -13,7 +13,7 @@ def test_rows_defaults_and_ids_in_order(tree):
         {"organization_id": org.pk, "org_path": org.path, "name": f"批量{i}", "phone": ""}
         for i, org in enumerate(orgs)
     ]
-    ids = bulk.insert(Person, rows, returning_ids=True, batch=1000)
+    ids = bulk.insert(Person, rows, returning_ids=True)
     assert len(ids) == 2500
     people = Person.objects.in_bulk(ids)
     assert [people[pk].name for pk in ids] == [row["name"] for row in rows]
@@ -78,3 +78,21 @@ def test_datetimes_are_stored_exactly_as_the_orm_stores_them(personas, tree):
     assert sorted(AuditEntry.objects.filter(summary="bulk").values_list("created_at", flat=True)) == sorted(
         moments
     )
+
+
+def test_drawn_ids_never_reuse_a_deleted_id(tree):
+    """Ids drawn for a bulk insert follow the largest id the table ever had, as the ORM's do."""
+    first = bulk.insert(
+        Person,
+        [{"organization_id": tree.school.pk, "org_path": tree.school.path, "name": "甲"}] * 3,
+        returning_ids=True,
+    )
+    Person.objects.filter(pk__in=first[1:]).delete()
+    again = bulk.insert(
+        Person,
+        [{"organization_id": tree.school.pk, "org_path": tree.school.path, "name": "乙"}] * 2,
+        returning_ids=True,
+    )
+    assert again == [first[-1] + 1, first[-1] + 2]
+    made = Person.objects.create(organization=tree.school, name="丙")
+    assert made.pk > again[-1]
