@@ -6,6 +6,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from xuejiao.campaigns.permissions import visible_campaigns
+from xuejiao.core.widgets import QuickSelect
 
 from .models import Activity, ActivityKind, ActivityStatus, EvidenceKind, Mode
 from .services.activities import ACTIVITY_FIELDS
@@ -138,12 +139,18 @@ class ActivityForm(forms.Form):
 class ActivityFilterForm(forms.Form):
     q = forms.CharField(label=_("Title"), required=False)
     org = forms.IntegerField(required=False, widget=forms.HiddenInput)
+    # The ledger list is the busiest page: its drop-downs are written by QuickSelect.
     campaign = forms.ModelChoiceField(
-        label=_("Campaign"), queryset=None, required=False, empty_label=_("All")
+        label=_("Campaign"), queryset=None, required=False, empty_label=_("All"), widget=QuickSelect
     )
-    kind = forms.ChoiceField(label=_("Kind"), required=False, choices=[("", _("All")), *ActivityKind.choices])
+    kind = forms.ChoiceField(
+        label=_("Kind"), required=False, choices=[("", _("All")), *ActivityKind.choices], widget=QuickSelect
+    )
     status = forms.ChoiceField(
-        label=_("Status"), required=False, choices=[("", _("All")), *ActivityStatus.choices]
+        label=_("Status"),
+        required=False,
+        choices=[("", _("All")), *ActivityStatus.choices],
+        widget=QuickSelect,
     )
     date_from = forms.DateField(
         label=_("From"), required=False, widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")

