@@ -6,6 +6,6 @@ class CoreConfig(AppConfig):
     label = "core"
 
     def ready(self):
-        from .postgresql import lookups
+        from . import lookups
 
         lookups.register()

@@ -5,12 +5,10 @@ binding every value is quoted into the statement and parsed by PostgreSQL again.
 100,000 ids in batches of 2,000 took 1.0 s that way and 0.17 s as arrays, and an import looks
 up tens of thousands of organisations, records and completion cells. Subqueries, composite
 keys and lists holding expressions keep Django's form; other databases are not concerned
-(as_postgresql is the only change).
+(as_postgresql is the only change). The lookups are put together and registered in core.lookups.
 """
 
 from django.core.exceptions import EmptyResultSet
-from django.db.models import Field, ForeignObject, lookups
-from django.db.models.fields.related_lookups import RelatedIn
 from django.db.models.fields.tuple_lookups import ColPairs
 from django.utils.datastructures import OrderedSet
 
@@ -33,16 +31,3 @@ class ArrayParameter:
             return self.as_sql(compiler, connection)
         lhs, lhs_params = self.process_lhs(compiler, connection)
         return f"{lhs} = ANY(%s::{db_type}[])", (*lhs_params, list(params))
-
-
-class In(ArrayParameter, lookups.In):
-    pass
-
-
-class RelatedArrayIn(ArrayParameter, RelatedIn):
-    pass
-
-
-def register() -> None:
-    Field.register_lookup(In)
-    ForeignObject.register_lookup(RelatedArrayIn, lookup_name="in")
