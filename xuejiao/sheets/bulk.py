@@ -43,22 +43,27 @@ def _converter(field):
     if isinstance(field, PLAIN):
         return None
     if isinstance(field, models.DateField):  # DateTimeField too
-        # Each distinct value is converted once: a column of one timestamp (created_at of
-        # every row of an import), and the few thousand start times of a ledger (meetings
-        # begin on the hour). Aware datetimes equal as instants are stored as the same time;
+        # Each distinct value is converted once: the one timestamp of a column (submitted_at
+        # of every row an import submits), and the few thousand start times of a ledger
+        # (meetings begin on the hour). Aware datetimes equal as instants are stored as the same time;
         # a naive datetime never equals an aware one, and the class keeps dates apart.
         converted: dict = {}
         prepare = _datetime_preparer(field) if isinstance(field, models.DateTimeField) else None
 
+        last = [None, None]  # the value met last, and its conversion: a column of one timestamp
+
         def convert(value):
             if value is None:
                 return None
+            if value is last[0]:
+                return last[1]
             key = (value.__class__, value)
             result = converted.get(key, converted)
             if result is converted:
                 if len(converted) >= CONVERTED_MAX:
                     converted.clear()
                 result = converted[key] = (prepare or field.get_db_prep_save)(value, connection)
+            last[0], last[1] = value, result
             return result
 
         return convert
@@ -83,11 +88,15 @@ def _datetime_preparer(field):
     return prepare
 
 
-def insert(model: type[models.Model], rows: Iterable[dict], *, returning_ids: bool = False) -> list:
-    """Insert `rows` (dicts of field name → value); the new ids in order if asked for."""
+def insert(
+    model: type[models.Model], rows: Iterable[dict], *, same: dict | None = None, returning_ids: bool = False
+) -> list:
+    """Insert `rows` (dicts of field name → value), with the values of `same` in every row
+    (who and when, say: given once, converted once); the new ids in order if asked for."""
     rows = list(rows)
     if not rows:
         return []
+    same = same or {}
     given = set(rows[0])
     fields = [field for field in model._meta.concrete_fields if not field.primary_key]
     # Columns in three groups, so that a row's values come out of one itemgetter call (in C)
@@ -98,8 +107,9 @@ def insert(model: type[models.Model], rows: Iterable[dict], *, returning_ids: bo
         column = connection.ops.quote_name(field.column)
         convert = _converter(field)
         if name is None:
-            default = field.get_default()
-            constants.append((column, convert(default) if convert else default))
+            shared = field.name if field.name in same else field.attname if field.attname in same else None
+            value = same[shared] if shared is not None else field.get_default()
+            constants.append((column, convert(value) if convert else value))
         elif convert is None:
             plain.append((column, name))
         else:
@@ -173,11 +183,10 @@ def insert_audit(actor, action: str, entries: Iterable[dict]) -> None:
     organization_id, org_path, object_type, object_id, summary and optionally changes."""
     from xuejiao.accounts.models import AuditEntry
 
-    now, username = timezone.now(), actor.get_username()
-    insert(
-        AuditEntry,
-        (
-            {"created_at": now, "user_id": actor.pk, "username": username, "action": action, **entry}
-            for entry in entries
-        ),
-    )
+    same = {
+        "created_at": timezone.now(),
+        "user_id": actor.pk,
+        "username": actor.get_username(),
+        "action": action,
+    }
+    insert(AuditEntry, entries, same=same)

@@ -45,7 +45,7 @@ def validate_activity(organization, fields: dict) -> None:
     if fields.get("first_agenda") and not (fields.get("first_agenda_content") or "").strip():
         raise ServiceError(_("Say what was studied as the first agenda item."))
     expected = fields.get("expected") or 0
-    counted = sum(fields.get(name) or 0 for name in ("present", "on_leave", "absent"))
+    counted = (fields.get("present") or 0) + (fields.get("on_leave") or 0) + (fields.get("absent") or 0)
     if expected and counted > expected:
         raise ServiceError(
             _("Present, on leave and absent add up to %(counted)d, more than the %(expected)d expected.")

@@ -502,18 +502,11 @@ class ActivitySheet(SheetSpec):
         # In the order of the ledger's largest indexes (organisation path, then time): new
         # entries land side by side in them instead of each on a page of its own.
         payload.creates.sort(key=lambda fields: (fields["org_path"], fields["starts_at"]))
+        same = {"created_by_id": actor.pk, "created_at": now, "updated_at": now}
         for batch in chunked(payload.creates, WRITE_BATCH):
-            rows = [
-                {
-                    **fields,
-                    "created_by_id": actor.pk,
-                    "created_at": now,
-                    "updated_at": now,
-                    "submitted_at": now if fields["status"] == ActivityStatus.SUBMITTED else None,
-                }
-                for fields in batch
-            ]
-            ids = bulk.insert(Activity, rows, returning_ids=True)
+            for fields in batch:
+                fields["submitted_at"] = now if fields["status"] == ActivityStatus.SUBMITTED else None
+            ids = bulk.insert(Activity, batch, same=same, returning_ids=True)
             bulk.insert_audit(
                 actor,
                 AuditAction.CREATE,

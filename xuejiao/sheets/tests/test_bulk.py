@@ -96,3 +96,19 @@ def test_drawn_ids_never_reuse_a_deleted_id(tree):
     assert again == [first[-1] + 1, first[-1] + 2]
     made = Person.objects.create(organization=tree.school, name="丙")
     assert made.pk > again[-1]
+
+
+def test_same_values_in_every_row(personas, tree):
+    moment = timezone.now().replace(microsecond=0)
+    rows = [
+        {"organization_id": tree.erqi.pk, "org_path": tree.erqi.path, "summary": f"第{i}条"} for i in range(3)
+    ]
+    bulk.insert(
+        AuditEntry,
+        rows,
+        same={"created_at": moment, "user_id": personas["city_admin"].pk, "action": "import"},
+    )
+    entries = AuditEntry.objects.filter(action="import").order_by("summary")
+    assert [(e.summary, e.created_at, e.user) for e in entries] == [
+        (f"第{i}条", moment, personas["city_admin"]) for i in range(3)
+    ]
