@@ -169,8 +169,15 @@ class AuditEntry(models.Model):
     )
     username = models.CharField(max_length=150, blank=True)
     action = models.CharField(max_length=32, choices=AuditAction.choices)
+    # Nothing looks entries up by the organisation's id (the log is read by org_path), and
+    # organisations are archived, never deleted: no index, one less for every entry written.
     organization = models.ForeignKey(
-        Organization, on_delete=models.SET_NULL, null=True, related_name="+", db_constraint=False
+        Organization,
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+        db_constraint=False,
+        db_index=False,
     )
     # Path of the organisation the entry concerns, so that the log is scoped like any list.
     org_path = PathField(max_length=255, blank=True, default="", db_index=True)
