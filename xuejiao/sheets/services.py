@@ -34,6 +34,7 @@ from django.utils.translation import gettext as _
 from xuejiao.accounts import audit
 from xuejiao.accounts.models import AuditAction
 from xuejiao.accounts.services import record_export
+from xuejiao.core.checkpoints import checkpoint_after
 from xuejiao.core.errors import PermissionDenied, ServiceError
 from xuejiao.orgs.models import Organization
 
@@ -336,7 +337,9 @@ def run_import(job_id: int) -> None:
         return
     spec, actor = get_spec(job.spec), job.uploaded_by
     progress = ProgressWriter(job, to_file=True)
-    with translation.override(job.language), collector_paused():
+    # The database's housekeeping after a large write (ANALYZE on PostgreSQL, SQLite's log
+    # checkpoint) comes after the job is marked done.
+    with translation.override(job.language), collector_paused(), checkpoint_after():
         try:
             with transaction.atomic():
                 rows = kept_rows(job)

@@ -64,3 +64,48 @@ def test_progress_inside_the_import_transaction_goes_to_a_side_file(personas):
     assert ImportJob.objects.get(pk=job.pk).progress == 0
     writer.discard()
     assert job.current_progress() == 0
+
+
+@pytest.mark.django_db(transaction=True)  # the import commits, as in production
+def test_sqlite_log_checkpoint_comes_after_the_job_is_done(personas, monkeypatch):
+    """On SQLite the import's commit leaves the log checkpoint to the end of the job, after
+    the job is marked done; the connection's automatic checkpoint is restored."""
+    from contextlib import contextmanager
+
+    from django.db import connection
+
+    from xuejiao.core import checkpoints
+
+    if connection.vendor != "sqlite":
+        pytest.skip("SQLite's write-ahead log")
+
+    def autocheckpoint():
+        with connection.cursor() as cursor:
+            cursor.execute("PRAGMA wal_autocheckpoint")
+            return cursor.fetchone()[0]
+
+    before = autocheckpoint()
+    assert before > 0
+    admin = personas["city_admin"]
+    job = check("people", admin, FIVE_PEOPLE)
+    during, at_checkpoint = [], []
+    spec_class = type(services.get_spec("people"))
+    apply = spec_class.apply
+
+    def watched_apply(self, *args, **kwargs):
+        during.append(autocheckpoint())
+        return apply(self, *args, **kwargs)
+
+    @contextmanager
+    def watched_checkpoint_after():
+        with checkpoints.checkpoint_after():
+            yield
+            at_checkpoint.append(ImportJob.objects.get(pk=job.pk).status)  # the checkpoint runs next
+
+    monkeypatch.setattr(spec_class, "apply", watched_apply)
+    monkeypatch.setattr(services, "checkpoint_after", watched_checkpoint_after)
+    job = services.confirm_import(job=job, actor=admin)
+    assert job.status == JobStatus.DONE
+    assert during == [0]  # no automatic checkpoint at the import's commit
+    assert at_checkpoint == [JobStatus.DONE]
+    assert autocheckpoint() == before
