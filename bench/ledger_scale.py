@@ -14,7 +14,17 @@ import random
 import time
 from datetime import date, datetime, timedelta
 
-from common import analyze, database_label, office_persona, report, scale_root, setup_django, timed, vacuum
+from common import (
+    analyze,
+    database_label,
+    machine_speed,
+    office_persona,
+    report,
+    scale_root,
+    setup_django,
+    timed,
+    vacuum,
+)
 
 CAMPAIGN_NAME = "规模测试·党史学习教育"
 BATCH = 10_000
@@ -183,7 +193,7 @@ def main():
         Organization.objects.filter(path__startswith=root.path, depth=root.depth + 1).order_by("path")
     )
     district = districts[0]
-    print(f"database: {database_label()}")
+    print(f"database: {database_label()}; {machine_speed()}")
     print(
         f"activities: {Activity.objects.filter(campaign=campaign).count():,}; "
         f"completion cells: {Completion.objects.filter(action__campaign=campaign).count():,}; "

@@ -38,7 +38,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from common import ROOT, database_label, setup_django, vacuum
+from common import ROOT, database_label, machine_speed, setup_django, vacuum
 
 USERNAME = "bench-sheets"
 KEY_PREFIX = "BENCH-"
@@ -595,7 +595,8 @@ def main() -> None:
         print(
             f"sheets import/export, {database_label()}; SCALE tree of {setup_result['orgs']:,} orgs, "
             f"{setup_result['activities']:,} activities before the benchmark's; "
-            f"{os.cpu_count()} cores, load average {os.getloadavg()[0]:.2f} (other work skews the figures)"
+            f"{os.cpu_count()} cores, load average {os.getloadavg()[0]:.2f} (other work skews the figures), "
+            f"{machine_speed()}"
         )
         try:
             run_activities(args, folder)
@@ -605,7 +606,7 @@ def main() -> None:
                 run_orgs(args, folder)
         finally:
             run_phase("cleanup")
-        print(f"load average at the end: {os.getloadavg()[0]:.2f}")
+        print(f"load average at the end: {os.getloadavg()[0]:.2f}, {machine_speed()}")
 
 
 def run_activities(args, folder: str) -> None:
