@@ -68,6 +68,22 @@ def test_the_list_is_newest_first_and_filters_by_kind_status_title_dates_campaig
     assert titles(client.get(url, {"org": tree.erqi.pk})) == ["街道读书班", "六月主题党日", "五月主题党日"]
 
 
+def test_each_row_shows_its_local_time_labels_and_link(make_activity, client_for, settings):
+    """The rows' values are worked out in the view (see activity_list): the same as the
+    template filters and the model would show."""
+    from django.utils import timezone
+
+    settings.TIME_ZONE = "Asia/Shanghai"
+    activity = make_activity("zhengfei", day="2021-06-01", title="六月主题党日", submit=True)
+    html = client_for("erqi_admin").get(reverse("ledger:activities")).content.decode()
+    when = timezone.localtime(activity.starts_at).strftime("%Y-%m-%d %H:%M")
+    link = reverse("ledger:activity_detail", args=[activity.pk])
+    assert html.count(f'href="{link}"') == 2  # the table row and the phone card
+    assert html.count(when) == 2
+    assert f'<td class="text-nowrap">{activity.get_kind_display()}</td>' in html
+    assert html.count(f">{activity.get_status_display()}</span>") == 2
+
+
 def test_filtering_by_an_organisation_outside_scope_is_404(make_activity, tree, client_for):
     response = client_for("zhongyuan_admin").get(reverse("ledger:activities"), {"org": tree.zhengfei.pk})
     assert response.status_code == 404
