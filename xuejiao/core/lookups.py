@@ -18,6 +18,7 @@ from django.db import models
 from django.db.models import Field, ForeignObject, lookups
 from django.db.models.fields import AutoFieldMixin
 from django.db.models.fields.related_lookups import RelatedIn
+from django.utils.datastructures import OrderedSet
 
 from .postgresql.lookups import ArrayParameter
 
@@ -49,7 +50,8 @@ class PlainValues:
         return field
 
     def plain_values(self, values) -> list | None:
-        if not isinstance(values, list | tuple | set | frozenset):
+        # Django hands batch_process_rhs the list without its None values, as an OrderedSet.
+        if not isinstance(values, list | tuple | set | frozenset | OrderedSet):
             return None
         python_type = plain_type(self.target_field())
         if python_type is None:
@@ -66,7 +68,7 @@ class PlainValues:
         return super().get_prep_lookup()
 
     def batch_process_rhs(self, compiler, connection, rhs=None):
-        values = self.plain_values(list(self.rhs if rhs is None else rhs))
+        values = self.plain_values(self.rhs if rhs is None else rhs)
         if values is not None:
             return ("%s",) * len(values), tuple(values)
         return super().batch_process_rhs(compiler, connection, rhs)

@@ -45,12 +45,12 @@ def _converter(field):
     if isinstance(field, models.DateField):  # DateTimeField too
         # Each distinct value is converted once: the one timestamp of a column (submitted_at
         # of every row an import submits), and the few thousand start times of a ledger
-        # (meetings begin on the hour). Aware datetimes equal as instants are stored as the same time;
-        # a naive datetime never equals an aware one, and the class keeps dates apart.
+        # (meetings begin on the hour). Aware datetimes equal as instants are stored as the
+        # same time; a naive datetime never equals an aware one, and the class keeps dates
+        # apart.
         converted: dict = {}
+        last = [None, None]  # the value met last, and its conversion
         prepare = _datetime_preparer(field) if isinstance(field, models.DateTimeField) else None
-
-        last = [None, None]  # the value met last, and its conversion: a column of one timestamp
 
         def convert(value):
             if value is None:
@@ -103,11 +103,11 @@ def insert(
     # plus the few converted values, then the defaults.
     plain, converted, constants = [], [], []
     for field in fields:
-        name = field.name if field.name in given else field.attname if field.attname in given else None
+        name = _named(field, given)
         column = connection.ops.quote_name(field.column)
         convert = _converter(field)
         if name is None:
-            shared = field.name if field.name in same else field.attname if field.attname in same else None
+            shared = _named(field, same)
             value = same[shared] if shared is not None else field.get_default()
             constants.append((column, convert(value) if convert else value))
         elif convert is None:
@@ -133,6 +133,13 @@ def insert(
                 list(_with_ids(ids, map(values, rows))),
             )
     return ids
+
+
+def _named(field, names) -> str | None:
+    """How `names` call the field: by its name, or by its column's attribute (organization_id)."""
+    if field.name in names:
+        return field.name
+    return field.attname if field.attname in names else None
 
 
 def _draw_ids(cursor, model: type[models.Model], count: int) -> list[int]:
