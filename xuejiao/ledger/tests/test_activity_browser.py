@@ -139,9 +139,13 @@ def test_a_theme_day_recorded_on_a_phone_completes_the_checklist(
         assert activity.photo_count == 2
 
         page.goto(f"{live_server.url}/ledger/?q=永远跟党走")
-        assert "“永远跟党走”线上主题党日" in page.locator(".app-ledger-cards").inner_text()
+        assert "“永远跟党走”线上主题党日" in page.locator(".app-ledger-table").inner_text()
         assert no_horizontal_scroll(page)
         screenshot(page, "ledger-list-phone")
+        page.goto(f"{live_server.url}/ledger/")
+        assert page.locator(".app-ledger-table tbody tr").count() > 1
+        assert no_horizontal_scroll(page)
+        screenshot(page, "ledger-list-all-phone")
         page.goto(f"{live_server.url}/ledger/{activity.pk}/qr/")
         page.locator(".app-qr-code svg").wait_for()
         assert no_horizontal_scroll(page)
