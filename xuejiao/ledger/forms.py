@@ -6,6 +6,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from xuejiao.campaigns.permissions import visible_campaigns
+from xuejiao.core.formfields import ShortModelChoiceField
 from xuejiao.core.widgets import QuickSelect
 
 from .models import Activity, ActivityKind, ActivityStatus, EvidenceKind, Mode
@@ -140,7 +141,7 @@ class ActivityFilterForm(forms.Form):
     q = forms.CharField(label=_("Title"), required=False)
     org = forms.IntegerField(required=False, widget=forms.HiddenInput)
     # The ledger list is the busiest page: its drop-downs are written by QuickSelect.
-    campaign = forms.ModelChoiceField(
+    campaign = ShortModelChoiceField(
         label=_("Campaign"), queryset=None, required=False, empty_label=_("All"), widget=QuickSelect
     )
     kind = forms.ChoiceField(

@@ -2,7 +2,9 @@
 
 import pytest
 from django import forms
+from django.db import connection
 from django.test.html import parse_html
+from django.test.utils import CaptureQueriesContext
 
 from xuejiao.campaigns.models import Campaign
 from xuejiao.core.widgets import QuickSelect
@@ -56,3 +58,20 @@ def test_model_choices_are_read_in_one_query(db, personas, django_assert_num_que
     form = ActivityFilterForm(user=personas["city_admin"])
     with django_assert_num_queries(1):
         str(form["campaign"])
+
+
+def test_model_choices_are_read_without_a_server_side_cursor(db, personas, tree):
+    """On PostgreSQL, Django's choices iterator opens a cursor (DECLARE, FETCH, CLOSE)."""
+    for year in (2021, 2023):
+        Campaign.objects.create(
+            name=f"{year}年学习教育",
+            root=tree.city,
+            root_path=tree.city.path,
+            starts_on=f"{year}-03-01",
+            ends_on=f"{year}-12-31",
+        )
+    form = ActivityFilterForm(user=personas["city_admin"])
+    with CaptureQueriesContext(connection) as captured:
+        html = str(form["campaign"])
+    assert [query["sql"].split()[0] for query in captured] == ["SELECT"]
+    assert html.index("2023年学习教育") < html.index("2021年学习教育")
