@@ -12,7 +12,9 @@ from zoneinfo import ZoneInfo
 import pytest
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
+from django.db import connection
 from django.test import Client, RequestFactory
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import translation
 
@@ -232,6 +234,35 @@ def test_a_session_used_every_20_minutes_stays_open_for_an_hour_and_more(at_star
         assert client.get(HOME).status_code == 200
         at_start.shift(timedelta(minutes=20))
     assert client.get(HOME).status_code == 200
+
+
+def session_writes(client) -> int:
+    with CaptureQueriesContext(connection) as captured:
+        assert client.get(HOME).status_code == 200
+    return sum(
+        1 for query in captured if query["sql"].startswith("UPDATE") and "django_session" in query["sql"]
+    )
+
+
+def test_a_session_in_use_is_written_at_most_once_a_minute(at_start, client_for):
+    client = client_for("erqi_admin")  # the login wrote the session
+    assert session_writes(client) == 0
+    at_start.shift(timedelta(seconds=59))
+    assert session_writes(client) == 0
+    at_start.shift(timedelta(seconds=1))
+    assert session_writes(client) == 1
+    assert session_writes(client) == 0
+
+
+def test_a_session_closes_within_a_minute_of_the_idle_timeout(at_start, client_for):
+    """Last renewed 59 seconds before its last use, the session ends 29 minutes and a second
+    after that use."""
+    client = client_for("erqi_admin")
+    client.get(HOME)
+    at_start.shift(timedelta(seconds=59))
+    assert session_writes(client) == 0
+    at_start.shift(timedelta(minutes=29, seconds=2))
+    assert client.get(HOME).status_code == 302
 
 
 def test_an_api_session_idle_for_31_minutes_gets_401(at_start, client_for):
