@@ -54,12 +54,28 @@ class User(AbstractUser):
         """(role, organisation path, covers subtree) of each assignment, read once per request."""
         cache = self.__dict__.get("_assignment_cache")
         if cache is None:
-            cache = list(self.role_assignments.values_list("role", "organization__path", "include_subtree"))
+            # The organisations' names come along for the page header (assignment_org_name).
+            rows = list(
+                self.role_assignments.values_list(
+                    "role",
+                    "organization__path",
+                    "include_subtree",
+                    "organization__short_name",
+                    "organization__name",
+                )
+            )
+            cache = [(role, path, subtree) for role, path, subtree, _short, _name in rows]
             self.__dict__["_assignment_cache"] = cache
+            self.__dict__["_assignment_names"] = {path: short or name for _r, path, _s, short, name in rows}
         return cache
 
+    def assignment_org_name(self, path: str) -> str:
+        """The display name of the organisation of one of the user's assignments."""
+        self.assignments()
+        return self.__dict__["_assignment_names"].get(path, "")
+
     def forget_assignments(self) -> None:
-        for key in ("_assignment_cache", "_scope_cache"):
+        for key in ("_assignment_cache", "_assignment_names", "_scope_cache"):
             self.__dict__.pop(key, None)
 
     def roles(self) -> set[str]:

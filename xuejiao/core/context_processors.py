@@ -5,7 +5,6 @@ from django.utils.translation import gettext_lazy as _
 
 from xuejiao.accounts.permissions import can_manage_users
 from xuejiao.accounts.roles import RANK, Role
-from xuejiao.orgs.models import Organization
 
 # (url name, label, icon, who sees it)
 NAV_ITEMS = [
@@ -47,6 +46,4 @@ def scope_label(user) -> str:
     if best is None:
         return ""
     role, path, _subtree = best
-    organization = Organization.objects.filter(path=path).only("name", "short_name").first()
-    name = organization.display_name if organization else ""
-    return f"{name} · {Role(role).label}"
+    return f"{user.assignment_org_name(path)} · {Role(role).label}"

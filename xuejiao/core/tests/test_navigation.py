@@ -1,0 +1,20 @@
+"""The page header: the user's scope, named from the one query that reads the roles."""
+
+from xuejiao.accounts.models import User
+from xuejiao.core.context_processors import scope_label
+
+
+def test_the_scope_label_costs_only_the_roles_query(personas, django_assert_num_queries):
+    user = User.objects.get(pk=personas["erqi_admin"].pk)
+    with django_assert_num_queries(1):
+        assert scope_label(user) == "二七区 · 活动办管理员"
+        user.roles()
+
+
+def test_a_renamed_organisation_shows_once_the_roles_are_read_again(personas, tree):
+    user = User.objects.get(pk=personas["erqi_admin"].pk)
+    scope_label(user)
+    tree.erqi.short_name = "二七"
+    tree.erqi.save()
+    user.forget_assignments()
+    assert scope_label(user) == "二七 · 活动办管理员"
