@@ -29,8 +29,9 @@ class CappedPaginator(Paginator):
 
     @cached_property
     def large(self) -> bool:
-        sized = self.size_hint if self.size_hint is not None else self.object_list
-        return sized.order_by().values("pk")[: COUNT_CAP + 1].count() > COUNT_CAP
+        if self.size_hint is None:
+            return self.count > COUNT_CAP  # the same query: counted once
+        return self.size_hint.order_by().values("pk")[: COUNT_CAP + 1].count() > COUNT_CAP
 
     @cached_property
     def counted(self) -> bool:

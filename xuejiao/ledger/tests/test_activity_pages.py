@@ -375,3 +375,28 @@ def test_the_detail_says_what_is_missing_for_a_required_action(
     text = html.decode()
     assert "开展主题党日（含第一议题）" in text
     assert "照片不少于2张（目前0张）" in text
+
+
+def count_queries(client, **filters) -> int:
+    with CaptureQueriesContext(connection) as captured:
+        assert client.get(reverse("ledger:activities"), filters).status_code == 200
+    return sum(1 for query in captured if "COUNT(" in query["sql"])
+
+
+def test_an_unfiltered_list_is_counted_once_and_a_filtered_one_after_its_subtree(make_activity, client_for):
+    for day in range(1, 4):
+        make_activity("zhengfei", day=f"2021-06-{day:02d}")
+    client = client_for("erqi_admin")
+    assert count_queries(client) == 1
+    assert count_queries(client, kind="theme_day") == 2
+
+
+def test_an_unfiltered_list_past_the_cap_says_so(make_activity, client_for, monkeypatch):
+    from xuejiao.core import pagination
+
+    monkeypatch.setattr(pagination, "COUNT_CAP", 3)
+    for day in range(1, 6):
+        make_activity("zhengfei", day=f"2021-06-{day:02d}")
+    response = client_for("erqi_admin").get(reverse("ledger:activities"))
+    assert response.context["page_obj"].paginator.display_count == "3+"
+    assert len(titles(response)) == 5

@@ -136,8 +136,15 @@ def activity_list(request):
 
     queryset = filtered(indexed=True).select_related("organization", "campaign").only(*LIST_COLUMNS)
     # The subtree alone is cheap to count from the path index; a filtered list over a
-    # large subtree is not counted (the page shows "of many").
-    page = paginate(request, queryset, when_large=filtered(indexed=False), size_hint=in_subtree(indexed=True))
+    # large subtree is not counted (the page shows "of many"). Without filters the list is
+    # the subtree, counted once (up to the cap).
+    has_filters = any(data.get(name) for name in ("campaign", "kind", "status", "date_from", "date_to", "q"))
+    page = paginate(
+        request,
+        queryset,
+        when_large=filtered(indexed=False),
+        size_hint=in_subtree(indexed=True) if has_filters else None,
+    )
     # What each row shows is worked out once here, as text: the template's date filter,
     # {% url %}, number localisation and the model's get_…_display (a dictionary of all
     # choices on every call) were most of the page's time.
