@@ -4,6 +4,7 @@ from django import forms
 from django.db.models import Min
 from django.utils.translation import gettext_lazy as _
 
+from xuejiao.core.formfields import ShortModelChoiceField, ShortModelMultipleChoiceField
 from xuejiao.ledger.models import ActivityKind
 from xuejiao.orgs.models import Category, Kind, Organization, System
 from xuejiao.orgs.scope import PATH_END
@@ -85,7 +86,7 @@ class ActionForm(forms.Form):
     description = forms.CharField(
         label=_("Description"), required=False, widget=forms.Textarea(attrs={"rows": 3})
     )
-    phase = forms.ModelChoiceField(label=_("Phase"), queryset=None, required=False, empty_label=_("No phase"))
+    phase = ShortModelChoiceField(label=_("Phase"), queryset=None, required=False, empty_label=_("No phase"))
     sort_order = forms.IntegerField(label=_("Sort order"), initial=0)
 
     applies_to = forms.ChoiceField(
@@ -112,7 +113,7 @@ class ActionForm(forms.Form):
     depths = forms.TypedMultipleChoiceField(
         label=_("Tree levels"), coerce=int, required=False, widget=forms.CheckboxSelectMultiple(attrs=CHECK)
     )
-    systems = forms.ModelMultipleChoiceField(
+    systems = ShortModelMultipleChoiceField(
         label=_("Systems"),
         queryset=System.objects.all(),
         required=False,
@@ -231,7 +232,7 @@ def action_initial(action) -> dict:
 
 
 class CopyActionsForm(forms.Form):
-    source = forms.ModelChoiceField(
+    source = ShortModelChoiceField(
         label=_("Copy the required actions of"),
         queryset=Campaign.objects.none(),
         empty_label=None,

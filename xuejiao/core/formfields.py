@@ -1,4 +1,5 @@
-"""Form fields for the busiest pages."""
+"""Form fields for choices read from a model: every such list in the project is short
+(campaigns, their phases, systems), so its choices are read by one ordinary query."""
 
 from django import forms
 from django.forms.models import ModelChoiceIterator
@@ -16,11 +17,17 @@ class PlainQueryChoiceIterator(ModelChoiceIterator):
     def __iter__(self):
         if self.field.empty_label is not None:
             yield ("", self.field.empty_label)
-        for obj in self.queryset.all():
+        for obj in self.queryset.all():  # a fresh read at every rendering, as Django's
             yield self.choice(obj)
 
 
 class ShortModelChoiceField(forms.ModelChoiceField):
     """A ModelChoiceField over a short list (see PlainQueryChoiceIterator)."""
+
+    iterator = PlainQueryChoiceIterator
+
+
+class ShortModelMultipleChoiceField(forms.ModelMultipleChoiceField):
+    """A ModelMultipleChoiceField over a short list (see PlainQueryChoiceIterator)."""
 
     iterator = PlainQueryChoiceIterator

@@ -29,6 +29,7 @@ def _count_input():
 _MODEL_FIELDS = forms.fields_for_model(
     Activity,
     fields=ACTIVITY_FIELDS,
+    field_classes={"campaign": ShortModelChoiceField},
     widgets={
         "starts_at": DateTimeLocalInput(),
         "ends_at": DateTimeLocalInput(),

@@ -7,6 +7,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from xuejiao.campaigns.permissions import visible_campaigns
+from xuejiao.core.formfields import ShortModelChoiceField
 from xuejiao.orgs.models import Organization
 from xuejiao.orgs.scope import scope_for
 
@@ -68,7 +69,7 @@ class MaterialForm(RecipientsMixin, forms.Form):
         widget=forms.ClearableFileInput(attrs={"accept": ".pdf,.jpg,.jpeg,.png,.webp,.heic,.mp4,.mov"}),
     )
     deadline = forms.DateField(label=_("Deadline"), widget=forms.DateInput(attrs={"type": "date"}))
-    campaign = forms.ModelChoiceField(label=_("Campaign"), queryset=None, required=False)
+    campaign = ShortModelChoiceField(label=_("Campaign"), queryset=None, required=False)
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)

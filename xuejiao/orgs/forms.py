@@ -1,11 +1,13 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from xuejiao.core.formfields import ShortModelMultipleChoiceField
+
 from .models import Organization, Person, System
 
 
 class OrganizationForm(forms.ModelForm):
-    systems = forms.ModelMultipleChoiceField(
+    systems = ShortModelMultipleChoiceField(
         label=_("systems"), queryset=System.objects.all(), required=False, widget=forms.CheckboxSelectMultiple
     )
     loaded_at = forms.DateTimeField(widget=forms.HiddenInput, required=False)

@@ -75,3 +75,21 @@ def test_model_choices_are_read_without_a_server_side_cursor(db, personas, tree)
         html = str(form["campaign"])
     assert [query["sql"].split()[0] for query in captured] == ["SELECT"]
     assert html.index("2023年学习教育") < html.index("2021年学习教育")
+
+
+def test_every_model_choice_list_is_read_without_a_cursor(db, personas, tree):
+    """The record form's campaigns and the organisation form's systems: the single and the
+    multiple choice field."""
+    from xuejiao.ledger.forms import ActivityForm
+    from xuejiao.orgs.forms import OrganizationForm
+    from xuejiao.orgs.models import System
+
+    System.objects.create(name="教育系统")
+    fields = [
+        ActivityForm(user=personas["city_admin"], creating=True)["campaign"],
+        OrganizationForm()["systems"],
+    ]
+    for field in fields:
+        with CaptureQueriesContext(connection) as captured:
+            str(field)
+        assert [query["sql"].split()[0] for query in captured] == ["SELECT"]

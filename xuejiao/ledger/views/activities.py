@@ -138,7 +138,7 @@ def activity_list(request):
     # The subtree alone is cheap to count from the path index; a filtered list over a
     # large subtree is not counted (the page shows "of many"). Without filters the list is
     # the subtree, counted once (up to the cap).
-    has_filters = any(data.get(name) for name in ("campaign", "kind", "status", "date_from", "date_to", "q"))
+    has_filters = any(value for name, value in data.items() if name != "org")  # org: the subtree
     page = paginate(
         request,
         queryset,
