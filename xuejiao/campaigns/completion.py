@@ -78,7 +78,7 @@ def add_subtree(action: RequiredAction, path: str) -> None:
     )
     records = counted_records(action)
     if path != root_path:
-        # Below the root, name the organisations: the (organisation, campaign, kind, date)
+        # Below the root, name the organisations: the (campaign, organisation, kind, date)
         # index then answers each one, where a path range would scan the campaign's records.
         records = records.filter(organization_id__in=[org_id for org_id, _path, _category in organizations])
     counts = {
