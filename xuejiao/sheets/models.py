@@ -77,6 +77,14 @@ class ImportJob(OrgScopedModel):
         return reverse("sheets:job", args=[self.pk])
 
     @property
+    def sheet_title(self) -> str:
+        """The sheet's name as its page shows it (the stored key if the sheet is gone)."""
+        from .spec import get_spec
+
+        spec = get_spec(self.spec)
+        return str(spec.title) if spec is not None else self.spec
+
+    @property
     def is_running(self) -> bool:
         return self.status in RUNNING
 

@@ -17,7 +17,7 @@ from xuejiao.accounts.permissions import manage_scope
 from xuejiao.core.errors import PermissionDenied, ServiceError
 from xuejiao.core.pagination import paginate
 from xuejiao.orgs.models import Organization
-from xuejiao.orgs.scope import scope_for
+from xuejiao.orgs.scope import scope_for, subtree_q
 
 from . import reader, services
 from .models import ImportJob, JobStatus
@@ -56,6 +56,27 @@ def job_or_404(user, pk) -> ImportJob:
     if job is None:
         raise Http404
     return job
+
+
+def export_choices(user) -> list[tuple[int, str]]:
+    """What an export may be narrowed to: the top of each part of the tree the user sees and
+    the organisations directly below it, as (id, label), the lower ones indented."""
+    scope = scope_for(user)
+    if scope.is_empty:
+        return []
+    if scope.everything:
+        tops = Q(depth__lte=2)
+    else:
+        tops = Q(pk__in=[])
+        for grant in scope.grants:
+            tops |= Q(path=grant.path)
+            if grant.subtree:
+                tops |= subtree_q("path", grant.path) & Q(depth=len(grant.path) // Organization.steplen + 1)
+    organizations = scope.filter(Organization.objects.filter(tops, is_archived=False)).order_by("path")
+    rows = list(organizations.values_list("pk", "name", "path"))
+    paths = {path for _pk, _name, path in rows}
+    # Indented under its parent when the parent is in the list too.
+    return [(pk, f"　{name}" if path[: -Organization.steplen] in paths else name) for pk, name, path in rows]
 
 
 def stamp() -> str:
@@ -116,6 +137,8 @@ def _sheet(request, name, handler):
             "form": form,
             "can_import": can_import,
             "can_export": spec.can_export(request.user),
+            "export_choices": export_choices(request.user),
+            "export_limit": f"{services.export_max_rows():,}",
             "limit_mb": reader.megabytes(reader.max_upload_bytes()),
             "inline_rows": services.inline_rows(),
             "jobs": recent.order_by("-created_at")[:5],
@@ -151,6 +174,9 @@ def export(request, name):
         )
     except PermissionDenied as denied:
         raise DjangoPermissionDenied from denied
+    except ServiceError as error:
+        messages.error(request, str(error))
+        return redirect("sheets:sheet", spec.name)
     return FileResponse(spool, as_attachment=True, filename=f"{spec.name}-{stamp()}.xlsx", content_type=XLSX)
 
 
@@ -226,7 +252,4 @@ def jobs(request):
         .order_by("-created_at", "-id")
     )
     page = paginate(request, queryset)
-    titles = {spec.name: spec.title for spec in all_specs()}
-    for item in page.object_list:
-        item.sheet_title = titles.get(item.spec, item.spec)
     return render(request, "sheets/jobs.html", {"page_obj": page})

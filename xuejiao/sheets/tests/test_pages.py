@@ -2,6 +2,7 @@
 export; who sees what (a job outside one's scope is a 404)."""
 
 import io
+import re
 
 import openpyxl
 import pytest
@@ -10,6 +11,7 @@ from django.urls import reverse
 
 from xuejiao.orgs.models import Person
 from xuejiao.sheets.models import ImportJob
+from xuejiao.sheets.spec import get_spec
 
 from .helpers import header, people_row, xlsx
 
@@ -156,6 +158,68 @@ def test_export_page(client_for, tree):
     )
 
 
+def test_the_export_can_be_narrowed_to_a_part_of_the_tree_in_scope(client_for, tree):
+    page = client_for("erqi_admin").get(reverse("sheets:sheet", args=["people"])).content.decode()
+    offered = re.findall(r'<option value="(\d+)">', page)
+    assert offered == [str(org.pk) for org in (tree.erqi, tree.renhe)]  # the district and below it
+    assert "中原区" not in page
+    page = client_for("city_admin").get(reverse("sheets:sheet", args=["people"])).content.decode()
+    offered = re.findall(r'<option value="(\d+)">', page)
+    assert offered == [str(org.pk) for org in (tree.city, tree.erqi, tree.zhongyuan, tree.edu_bureau)]
+    # An organisation in two grants is offered once; one seen alone, without its subtree.
+    page = client_for("inspector1").get(reverse("sheets:sheet", args=["people"])).content.decode()
+    offered = re.findall(r'<option value="(\d+)">', page)
+    assert offered == [str(org.pk) for org in (tree.erqi, tree.renhe, tree.edu_bureau, tree.school)]
+    page = client_for("zhengfei_operator").get(reverse("sheets:sheet", args=["people"])).content.decode()
+    assert re.findall(r'<option value="(\d+)">', page) == [str(tree.zhengfei.pk)]
+
+    response = client_for("erqi_admin").get(reverse("sheets:export", args=["people"]), {"org": tree.renhe.pk})
+    sheet = openpyxl.load_workbook(io.BytesIO(b"".join(response.streaming_content))).worksheets[0]
+    assert [row[1].value for row in sheet.iter_rows(min_row=2)] == ["李秀英", "张伟", "刘洋"]
+
+
+def test_an_export_over_the_limit_is_refused_with_the_way_out(client_for, tree, settings):
+    from xuejiao.accounts.models import AuditEntry
+
+    settings.SHEETS_EXPORT_MAX_ROWS = 3
+    client = client_for("erqi_admin")
+    response = client.get(reverse("sheets:export", args=["people"]))  # four people in 二七区
+    assert response.status_code == 302
+    assert response["Location"] == reverse("sheets:sheet", args=["people"])
+    page = client.get(response["Location"]).content.decode()
+    assert "超过 3 行" in page and "分几次导出" in page
+    assert not AuditEntry.objects.filter(action="export").exists()  # nothing was exported
+    # Three rows fit.
+    response = client.get(reverse("sheets:export", args=["people"]), {"org": tree.renhe.pk})
+    assert response.status_code == 200
+    sheet = openpyxl.load_workbook(io.BytesIO(b"".join(response.streaming_content))).worksheets[0]
+    assert sheet.max_row == 4  # the header and three people
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_export_reads_its_rows_inside_one_transaction(personas, tree, monkeypatch):
+    """So the file is one picture of the data, and on PostgreSQL the cursor streams (outside
+    a transaction it is declared WITH HOLD: the whole result is worked out before row one)."""
+    from django.db import connection
+
+    from xuejiao.sheets import services
+    from xuejiao.sheets.spec import get_spec
+
+    spec = get_spec("people")
+    seen = []
+    original = type(spec).export_rows
+
+    def export_rows(self, queryset, user):
+        for row in original(self, queryset, user):
+            seen.append(connection.in_atomic_block)
+            yield row
+
+    monkeypatch.setattr(type(spec), "export_rows", export_rows)
+    spool, rows = services.export_sheet(spec=spec, actor=personas["erqi_admin"])
+    spool.close()
+    assert rows == 4 and seen == [True] * 4
+
+
 def test_an_administrator_sees_every_job(client_for, personas, tree):
     from xuejiao.accounts.models import User
 
@@ -172,6 +236,12 @@ def test_an_administrator_sees_every_job(client_for, personas, tree):
 def test_jobs_list_and_index(client_for, tree):
     client = client_for("city_admin")
     upload(client, people_file(people_row()), name="名册.xlsx")
-    assert "名册.xlsx" in client.get(reverse("sheets:jobs")).content.decode()
+    title = str(get_spec("people").title)
+    # Every list of jobs names the sheet by its title, not by its key.
+    for url in (reverse("sheets:jobs"), reverse("sheets:index"), reverse("sheets:sheet", args=["people"])):
+        row = re.search(
+            r"<td><a href=[^>]*>名册.xlsx</a></td>\s*<td[^>]*>([^<]*)</td>", client.get(url).content.decode()
+        )
+        assert row is not None and row.group(1) == title, url
     index = client.get(reverse("sheets:index")).content.decode()
     assert reverse("sheets:sheet", args=["orgs"]) in index and "名册.xlsx" in index
