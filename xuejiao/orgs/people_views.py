@@ -6,14 +6,17 @@ import xlsxwriter
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
+from django.db import transaction
 from django.http import FileResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from xuejiao.accounts.permissions import manage_scope, mask_phone
 from xuejiao.accounts.services import record_export
 from xuejiao.core.errors import ServiceError
+from xuejiao.core.exports import more_than
 from xuejiao.core.pagination import paginate
 
 from . import services
@@ -67,6 +70,16 @@ def people(request):
 def export_people(request):
     """The filtered roster as an Excel file, written in constant memory; phones masked as on screen."""
     form, organization, queryset = _filtered_people(request)
+    if more_than(queryset, EXPORT_LIMIT):
+        messages.error(
+            request,
+            _(
+                "More than %(limit)s people match, more than one file may hold. Narrow the list, by "
+                "organisation for instance, and export it part by part."
+            )
+            % {"limit": f"{EXPORT_LIMIT:,}"},
+        )
+        return redirect(f"{reverse('orgs:people')}?{request.GET.urlencode()}")
     managed = manage_scope(request.user)
     gender_labels = dict(Gender.choices)
     # FileResponse closes (and so deletes) the file once it has been sent.
@@ -99,22 +112,24 @@ def export_people(request):
         "organization__code",
         "organization__name",
     )
-    for person in people[:EXPORT_LIMIT].iterator(chunk_size=5000):
-        rows += 1
-        phone = person.phone if managed.covers_path(person.org_path) else mask_phone(person.phone)
-        sheet.write_row(
-            rows,
-            0,
-            [
-                person.organization.code,
-                person.organization.name,
-                person.name,
-                str(gender_labels.get(person.gender, "")),
-                phone,
-                _("Yes") if person.is_party_member else _("No"),
-                person.position,
-            ],
-        )
+    # In a transaction, so the rows stream from PostgreSQL (see sheets.services.export_sheet).
+    with transaction.atomic():
+        for person in people[:EXPORT_LIMIT].iterator(chunk_size=5000):
+            rows += 1
+            phone = person.phone if managed.covers_path(person.org_path) else mask_phone(person.phone)
+            sheet.write_row(
+                rows,
+                0,
+                [
+                    person.organization.code,
+                    person.organization.name,
+                    person.name,
+                    str(gender_labels.get(person.gender, "")),
+                    phone,
+                    _("Yes") if person.is_party_member else _("No"),
+                    person.position,
+                ],
+            )
     workbook.close()
     record_export(
         actor=request.user, what=_("the people roster"), rows=rows, organization=organization, request=request

@@ -35,6 +35,7 @@ from xuejiao.accounts.models import AuditAction
 from xuejiao.accounts.services import record_export
 from xuejiao.core.checkpoints import checkpoint_after
 from xuejiao.core.errors import PermissionDenied, ServiceError
+from xuejiao.core.exports import more_than
 from xuejiao.orgs.models import Organization
 
 from . import reader
@@ -432,9 +433,7 @@ def export_sheet(*, spec: SheetSpec, actor, organization=None, request=None):
     # out and keeps the whole result before the first row arrives (11 s of a 23 s export of
     # 100,000 rows from a 2,000,000-record ledger).
     with transaction.atomic():
-        # Counted up to one past the limit (never the whole list): a list that does not fit
-        # is refused with the way out, not cut off without a word.
-        if queryset.order_by().values("pk")[: limit + 1].count() > limit:
+        if more_than(queryset, limit):
             raise ServiceError(
                 _(
                     "There are more than %(limit)s rows to export, more than one file may hold. "

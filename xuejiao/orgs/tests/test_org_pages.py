@@ -223,6 +223,30 @@ def test_the_people_list_filters_by_organisation_name_and_membership(tree, clien
     assert listed(party="yes", org=tree.zhengfei.pk) == ["张伟"]
 
 
+def test_a_roster_export_too_large_for_one_file_is_refused_and_a_narrower_one_is_whole(
+    tree, client_for, monkeypatch
+):
+    from xuejiao.accounts.models import AuditEntry
+    from xuejiao.orgs import people_views
+
+    monkeypatch.setattr(people_views, "EXPORT_LIMIT", 3)
+    client = client_for("erqi_admin")
+    response = client.get(reverse("orgs:export_people"), {"party": "yes"})  # four people in 二七区
+    assert response.status_code == 302
+    assert response["Location"] == reverse("orgs:people") + "?party=yes"  # back to the same list
+    page = client.get(response["Location"]).content.decode()
+    refusal = zh(
+        "More than %(limit)s people match, more than one file may hold. Narrow the list, by "
+        "organisation for instance, and export it part by part.",
+        limit="3",
+    )
+    assert refusal in page
+    assert not AuditEntry.objects.filter(action="export").exists()
+    response = client.get(reverse("orgs:export_people"), {"org": tree.renhe.pk})
+    assert response.status_code == 200
+    assert AuditEntry.objects.get(action="export").changes["rows"] == 3
+
+
 # --- creating and editing organisations ------------------------------------------------------
 
 
