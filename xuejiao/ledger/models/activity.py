@@ -51,8 +51,9 @@ COUNTING_STATUSES = (ActivityStatus.SUBMITTED, ActivityStatus.VERIFIED)
 
 class Activity(OrgScopedModel):
     # The ledger is the largest table: every index costs each of its millions of inserts.
-    # The organisation, the campaign and the path lead composite indexes below, which serve
-    # their lookups, so they carry no index of their own. The capped count of a subtree is
+    # The path and the campaign lead composite indexes below, which serve their lookups, so
+    # they carry no index of their own; so does the organisation, after the campaign (an
+    # organisation's own records are found by its path). The capped count of a subtree is
     # an index-only scan of activity_scope_time; a narrow index of the path alone cost an
     # import of 100,000 records into 2,000,000 on SQLite 0.5 s (its pages written twice,
     # once to the log and once back) and made the counts no faster.
@@ -137,10 +138,11 @@ class Activity(OrgScopedModel):
             # The same walk when the list is filtered by kind or by status.
             models.Index(fields=["kind", "-starts_at"], name="activity_kind_newest"),
             models.Index(fields=["status", "-starts_at"], name="activity_status_newest"),
-            # Completion: the records of a campaign, of named organisations (refreshing their
-            # cells) or of all of them (rebuilding an action, which reads past the kinds it
-            # does not count inside the index, without visiting the table). One index for
-            # both: every index is maintained on every record written.
+            # Completion: the records of a campaign of named organisations (refreshing their
+            # cells, a subtree's rebuild, a checklist). A whole action's rebuild reads the
+            # campaign's records by kind and time (activity_kind_newest) or through this
+            # index. It replaced two, (organisation, campaign, kind, time) and (campaign,
+            # kind, time): every index is maintained on every record written.
             models.Index(
                 fields=["campaign", "organization", "kind", "starts_at"], name="activity_campaign_org"
             ),

@@ -362,21 +362,30 @@ def my_study(request):
             .select_related("activity")
             .order_by("activity__starts_at", "id")[:50]
         )
-        since = timezone.now() - timedelta(days=RECENT_ACTIVITY_DAYS)
-        posted_on = Reflection.objects.filter(activity=OuterRef("pk"), person=person)
-        tasked = MakeUpTask.objects.filter(activity=OuterRef("pk"), person=person, status=MakeUpStatus.OPEN)
-        context["recent_activities"] = list(
-            Activity.objects.filter(
-                organization_id=person.organization_id,
-                status__in=COUNTING_STATUSES,
-                starts_at__gte=since,
-                starts_at__lte=timezone.now(),
-            )
-            .annotate(posted=Exists(posted_on), tasked=Exists(tasked))
-            .filter(posted=False, tasked=False)
-            .order_by("-starts_at")[:5]
-        )
+        context["recent_activities"] = list(recent_unstudied_activities(person)[:5])
     return render(request, "ledger/materials/my_study.html", context)
+
+
+def recent_unstudied_activities(person):
+    """The counted activities of the member's unit in the last days on which they have
+    neither posted a reflection nor an open make-up task, newest first."""
+    now = timezone.now()
+    posted_on = Reflection.objects.filter(activity=OuterRef("pk"), person=person)
+    tasked = MakeUpTask.objects.filter(activity=OuterRef("pk"), person=person, status=MakeUpStatus.OPEN)
+    return (
+        Activity.objects.filter(
+            # By path too: activity_scope_time (path, time) answers it; no index leads with
+            # the organisation.
+            org_path=person.org_path,
+            organization_id=person.organization_id,
+            status__in=COUNTING_STATUSES,
+            starts_at__gte=now - timedelta(days=RECENT_ACTIVITY_DAYS),
+            starts_at__lte=now,
+        )
+        .annotate(posted=Exists(posted_on), tasked=Exists(tasked))
+        .filter(posted=False, tasked=False)
+        .order_by("-starts_at")
+    )
 
 
 # --- activities: reflections and make-up study -------------------------------------------
