@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 from xuejiao.accounts.permissions import manage_scope, mask_phone
 from xuejiao.accounts.services import record_export
 from xuejiao.core.errors import ServiceError
-from xuejiao.core.exports import more_than
+from xuejiao.core.exports import more_than, within
 from xuejiao.core.pagination import paginate
 
 from . import services
@@ -70,21 +70,46 @@ def people(request):
 def export_people(request):
     """The filtered roster as an Excel file, written in constant memory; phones masked as on screen."""
     form, organization, queryset = _filtered_people(request)
-    if more_than(queryset, EXPORT_LIMIT):
-        messages.error(
-            request,
-            _(
-                "More than %(limit)s people match, more than one file may hold. Narrow the list, by "
-                "organisation for instance, and export it part by part."
-            )
-            % {"limit": f"{EXPORT_LIMIT:,}"},
-        )
-        return redirect(f"{reverse('orgs:people')}?{request.GET.urlencode()}")
-    managed = manage_scope(request.user)
-    gender_labels = dict(Gender.choices)
+    refusal = _(
+        "More than %(limit)s people match, more than one file may hold. Narrow the list, by "
+        "organisation for instance, and export it part by part."
+    ) % {"limit": f"{EXPORT_LIMIT:,}"}
     # FileResponse closes (and so deletes) the file once it has been sent.
     spool = tempfile.NamedTemporaryFile(suffix=".xlsx")  # noqa: SIM115
-    workbook = xlsxwriter.Workbook(spool.name, {"constant_memory": True})
+    try:
+        if more_than(queryset, EXPORT_LIMIT):
+            raise ServiceError(refusal)
+        rows = _write_roster(spool.name, request.user, queryset, refusal)
+        record_export(
+            actor=request.user,
+            what=_("the people roster"),
+            rows=rows,
+            organization=organization,
+            request=request,
+        )
+    except ServiceError as error:
+        spool.close()
+        messages.error(request, str(error))
+        query = request.GET.urlencode()
+        return redirect(f"{reverse('orgs:people')}?{query}" if query else reverse("orgs:people"))
+    except BaseException:
+        spool.close()
+        raise
+    stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
+    spool.seek(0)
+    return FileResponse(
+        spool,
+        as_attachment=True,
+        filename=f"people-{stamp}.xlsx",
+        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    )
+
+
+def _write_roster(path: str, user, queryset, refusal: str) -> int:
+    """The roster rows to an .xlsx at `path`; the number of people written."""
+    managed = manage_scope(user)
+    gender_labels = dict(Gender.choices)
+    workbook = xlsxwriter.Workbook(path, {"constant_memory": True})
     sheet = workbook.add_worksheet(_("People"))
     header = workbook.add_format({"bold": True, "bg_color": "#EEF2F7"})
     columns = [
@@ -114,7 +139,7 @@ def export_people(request):
     )
     # In a transaction, so the rows stream from PostgreSQL (see sheets.services.export_sheet).
     with transaction.atomic():
-        for person in people[:EXPORT_LIMIT].iterator(chunk_size=5000):
+        for person in within(people[: EXPORT_LIMIT + 1].iterator(chunk_size=5000), EXPORT_LIMIT, refusal):
             rows += 1
             phone = person.phone if managed.covers_path(person.org_path) else mask_phone(person.phone)
             sheet.write_row(
@@ -131,17 +156,7 @@ def export_people(request):
                 ],
             )
     workbook.close()
-    record_export(
-        actor=request.user, what=_("the people roster"), rows=rows, organization=organization, request=request
-    )
-    stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
-    spool.seek(0)
-    return FileResponse(
-        spool,
-        as_attachment=True,
-        filename=f"people-{stamp}.xlsx",
-        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-    )
+    return rows
 
 
 def _managed_person_or_403(user, pk) -> Person:

@@ -8,6 +8,7 @@ from django.core.paginator import InvalidPage, Paginator
 from django.db.models import Q
 from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
@@ -17,7 +18,7 @@ from xuejiao.accounts.permissions import manage_scope
 from xuejiao.core.errors import PermissionDenied, ServiceError
 from xuejiao.core.pagination import paginate
 from xuejiao.orgs.models import Organization
-from xuejiao.orgs.scope import scope_for, subtree_q
+from xuejiao.orgs.scope import scope_for
 
 from . import reader, services
 from .models import ImportJob, JobStatus
@@ -58,25 +59,17 @@ def job_or_404(user, pk) -> ImportJob:
     return job
 
 
-def export_choices(user) -> list[tuple[int, str]]:
-    """What an export may be narrowed to: the top of each part of the tree the user sees and
-    the organisations directly below it, as (id, label), the lower ones indented."""
-    scope = scope_for(user)
-    if scope.is_empty:
-        return []
-    if scope.everything:
-        tops = Q(depth__lte=2)
-    else:
-        tops = Q(pk__in=[])
-        for grant in scope.grants:
-            tops |= Q(path=grant.path)
-            if grant.subtree:
-                tops |= subtree_q("path", grant.path) & Q(depth=len(grant.path) // Organization.steplen + 1)
-    organizations = scope.filter(Organization.objects.filter(tops, is_archived=False)).order_by("path")
-    rows = list(organizations.values_list("pk", "name", "path"))
-    paths = {path for _pk, _name, path in rows}
-    # Indented under its parent when the parent is in the list too.
-    return [(pk, f"　{name}" if path[: -Organization.steplen] in paths else name) for pk, name, path in rows]
+def export_organization(request) -> Organization | None:
+    """The organisation an export is narrowed to (?org=), in the user's scope; None for
+    everything they see. A number outside the scope is a 404, as everywhere."""
+    value = request.GET.get("org")
+    if not value:
+        return None
+    try:
+        pk = int(value)
+    except ValueError:
+        raise Http404 from None
+    return scope_for(request.user).get_or_404(Organization.objects.all(), pk=pk)
 
 
 def stamp() -> str:
@@ -137,7 +130,8 @@ def _sheet(request, name, handler):
             "form": form,
             "can_import": can_import,
             "can_export": spec.can_export(request.user),
-            "export_choices": export_choices(request.user),
+            # Back from an export too large for one file: the organisation stays chosen.
+            "export_org": export_organization(request),
             "export_limit": f"{services.export_max_rows():,}",
             "limit_mb": reader.megabytes(reader.max_upload_bytes()),
             "inline_rows": services.inline_rows(),
@@ -161,13 +155,7 @@ def template(request, name):
 @login_required
 def export(request, name):
     spec = spec_or_404(name)
-    organization = None
-    if request.GET.get("org"):
-        try:
-            pk = int(request.GET["org"])
-        except ValueError:
-            raise Http404 from None
-        organization = scope_for(request.user).get_or_404(Organization.objects.all(), pk=pk)
+    organization = export_organization(request)
     try:
         spool, _rows = services.export_sheet(
             spec=spec, actor=request.user, organization=organization, request=request
@@ -176,7 +164,8 @@ def export(request, name):
         raise DjangoPermissionDenied from denied
     except ServiceError as error:
         messages.error(request, str(error))
-        return redirect("sheets:sheet", spec.name)
+        back = reverse("sheets:sheet", args=[spec.name])
+        return redirect(f"{back}?org={organization.pk}" if organization else back)
     return FileResponse(spool, as_attachment=True, filename=f"{spec.name}-{stamp()}.xlsx", content_type=XLSX)
 
 
