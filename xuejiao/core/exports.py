@@ -16,8 +16,19 @@ def more_than(queryset: QuerySet, limit: int) -> bool:
 
 def within(rows: Iterable, limit: int, refusal: str) -> Iterator:
     """The rows, refused (ServiceError) at the first one past `limit`: the list may have grown
-    since it was counted. Read rows from a query sliced at limit + 1."""
-    for count, row in enumerate(rows, start=1):
-        if count > limit:
-            raise ServiceError(refusal)
-        yield row
+    since it was counted. Read rows from a query sliced at limit + 1.
+
+    Close it (contextlib.closing) inside the transaction the rows are read in: it closes the
+    rows' iterator, and so the query's cursor. A PostgreSQL cursor still open when its
+    transaction (or savepoint) is rolled back is gone, and closing it later fails, which in
+    an enclosing transaction aborts that transaction."""
+    source = iter(rows)
+    try:
+        for count, row in enumerate(source, start=1):
+            if count > limit:
+                raise ServiceError(refusal)
+            yield row
+    finally:
+        close = getattr(source, "close", None)
+        if close is not None:
+            close()

@@ -1,6 +1,7 @@
 """The people roster: list with search and filters, export, create and edit."""
 
 import tempfile
+from contextlib import closing
 
 import xlsxwriter
 from django.contrib import messages
@@ -138,8 +139,11 @@ def _write_roster(path: str, user, queryset, refusal: str) -> int:
         "organization__name",
     )
     # In a transaction, so the rows stream from PostgreSQL (see sheets.services.export_sheet).
-    with transaction.atomic():
-        for person in within(people[: EXPORT_LIMIT + 1].iterator(chunk_size=5000), EXPORT_LIMIT, refusal):
+    with (
+        transaction.atomic(),
+        closing(within(people[: EXPORT_LIMIT + 1].iterator(chunk_size=5000), EXPORT_LIMIT, refusal)) as found,
+    ):
+        for person in found:
             rows += 1
             phone = person.phone if managed.covers_path(person.org_path) else mask_phone(person.phone)
             sheet.write_row(
