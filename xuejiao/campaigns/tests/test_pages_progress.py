@@ -222,6 +222,30 @@ def test_the_not_done_export_reopens_with_the_rows_on_screen_and_is_audited(clie
     assert [row[1] for row in rows[4:] if row and row[0]] == ["中原区", "林山寨街道"]
 
 
+def test_a_not_done_export_too_large_for_one_file_is_refused_not_cut_off(
+    client_for, tree, scenario, monkeypatch
+):
+    from xuejiao.campaigns.views import progress
+
+    campaign, action = scenario.campaign, scenario.lecture
+    url = reverse("campaigns:not_done_export", args=[campaign.pk, action.pk])
+    back = reverse("campaigns:not_done", args=[campaign.pk, action.pk])
+    monkeypatch.setattr(progress, "EXPORT_LIMIT", 2)
+    client = client_for("city_admin")
+    response = client.get(url)  # three organisations not done
+    assert response.status_code == 302 and response["Location"] == back
+    assert "一个文件放不下" in client.get(back).content.decode()
+    # The list narrowed to 中原区 (two) fits; the choice is kept when it does not.
+    assert len(open_export(client.get(url + f"?org={tree.zhongyuan.pk}"))) == 4 + 2
+    monkeypatch.setattr(progress, "EXPORT_LIMIT", 1)
+    response = client.get(url + f"?org={tree.zhongyuan.pk}")
+    assert response.status_code == 302 and response["Location"] == back + f"?org={tree.zhongyuan.pk}"
+    # Grown past the limit after the count: refused at the first row too many.
+    monkeypatch.setattr(progress, "more_than", lambda queryset, limit: False)
+    assert client.get(url).status_code == 302
+    assert AuditEntry.objects.filter(action=AuditAction.EXPORT).count() == 1  # only the one that fitted
+
+
 def test_a_checklist_names_the_records_and_the_optional_actions(personas, client_for, tree, scenario):
     campaign = scenario.campaign
     url = reverse("campaigns:checklist", args=[campaign.pk, tree.zhengfei.pk])

@@ -3,10 +3,13 @@ the overview and drill-down matrix, the roll-up by category, the "not done yet" 
 their Excel export, an organisation's checklist, and the campaign's highlights."""
 
 import tempfile
+from contextlib import closing
 from dataclasses import dataclass, field
 
 import xlsxwriter
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.db import transaction
 from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -14,6 +17,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from xuejiao.accounts.services import record_export
+from xuejiao.core.errors import ServiceError
+from xuejiao.core.exports import more_than, within
 from xuejiao.core.pagination import paginate
 from xuejiao.ledger.models import Activity
 from xuejiao.orgs.models import Category, Organization
@@ -264,7 +269,11 @@ def not_done_export(request, pk, action_pk):
     sheet.set_column(1, 2, 32)
     sheet.set_column(3, 6, 12)
     rows = 0
-    queryset = not_done(action, scope_for(request.user), under)[:EXPORT_LIMIT]
+    queryset = not_done(action, scope_for(request.user), under)
+    refusal = _(
+        "More than %(limit)s organisations have not done this yet, more than one file may hold. "
+        "Choose an organisation further down and export it part by part."
+    ) % {"limit": f"{EXPORT_LIMIT:,}"}
     batch = []
 
     def flush():
@@ -286,19 +295,33 @@ def not_done_export(request, pk, action_pk):
             )
         batch.clear()
 
-    for cell in queryset.iterator(chunk_size=2000):
-        batch.append(cell)
-        if len(batch) >= 2000:
+    try:
+        if more_than(queryset, EXPORT_LIMIT):
+            raise ServiceError(refusal)
+        # In a transaction, so the rows stream from PostgreSQL (see core.exports.within).
+        found = queryset[: EXPORT_LIMIT + 1].iterator(chunk_size=2000)
+        with transaction.atomic(), closing(within(found, EXPORT_LIMIT, refusal)) as cells:
+            for cell in cells:
+                batch.append(cell)
+                if len(batch) >= 2000:
+                    flush()
             flush()
-    flush()
-    workbook.close()
-    record_export(
-        actor=request.user,
-        what=_("not done yet: %(title)s") % {"title": action.title},
-        rows=rows,
-        organization=under or campaign.root,
-        request=request,
-    )
+        workbook.close()
+        record_export(
+            actor=request.user,
+            what=_("not done yet: %(title)s") % {"title": action.title},
+            rows=rows,
+            organization=under or campaign.root,
+            request=request,
+        )
+    except ServiceError as error:
+        spool.close()
+        messages.error(request, str(error))
+        back = reverse("campaigns:not_done", args=[campaign.pk, action.pk])
+        return redirect(f"{back}?org={under.pk}" if under else back)
+    except BaseException:
+        spool.close()
+        raise
     spool.seek(0)
     stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
     return FileResponse(
