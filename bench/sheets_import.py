@@ -485,6 +485,7 @@ def phase_export(rows: str, spec: str = "activities") -> dict:
     2,000,000 records of the ledger benchmark, a district of about 125,000)."""
     from django.conf import settings
 
+    from xuejiao.core.exports import more_than
     from xuejiao.orgs.models import Organization
     from xuejiao.sheets import services
     from xuejiao.sheets.spec import get_spec
@@ -493,7 +494,7 @@ def phase_export(rows: str, spec: str = "activities") -> dict:
     settings.SHEETS_EXPORT_MAX_ROWS = limit = max(int(rows), services.export_max_rows())
 
     def fits(organization) -> bool:
-        return sheet.export_queryset(user, organization).order_by()[: limit + 1].count() <= limit
+        return not more_than(sheet.export_queryset(user, organization), limit)
 
     districts = Organization.objects.filter(path__startswith=root.path, depth=root.depth + 1).order_by("path")
     target = root if fits(root) else next(district for district in districts if fits(district))

@@ -1,8 +1,26 @@
-"""Exports of whole lists: a list either fits in one file whole, or it is refused with the
-way out (narrow it, export it part by part). Never cut off without a word."""
+"""Exports of whole lists into a file: a list either fits in one file whole, or it is refused
+with the way out (narrow it, export it part by part). Never cut off without a word.
 
-from collections.abc import Iterable, Iterator
+export_file is the one way every export reads its rows:
+- counted first, up to one past the limit (never all of a large list), so a list that does
+  not fit is refused at once;
+- read in one transaction, so the rows stream: outside one, a PostgreSQL cursor is declared
+  WITH HOLD and the server works out and keeps the whole result before the first row
+  arrives (11 s of a 23 s export of 100,000 rows from a 2,000,000-record ledger);
+- read from a query sliced at limit + 1 and refused at the first row past the limit, as the
+  list may have grown since it was counted;
+- the rows' iterator (and with it the cursor) closed inside that transaction: a PostgreSQL
+  cursor still open when its transaction or savepoint is rolled back is gone, and closing
+  it later fails, which aborts an enclosing transaction;
+- the temporary file closed (deleted) on any failure.
+"""
 
+import tempfile
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import closing
+from typing import IO
+
+from django.db import transaction
 from django.db.models import QuerySet
 
 from .errors import ServiceError
@@ -10,18 +28,39 @@ from .errors import ServiceError
 
 def more_than(queryset: QuerySet, limit: int) -> bool:
     """True when the list holds more than `limit` rows, counted up to one past the limit
-    (never all of a large list) and without its ordering, which the count does not need."""
+    and without its ordering, which the count does not need."""
     return queryset.order_by().values("pk")[: limit + 1].count() > limit
 
 
-def within(rows: Iterable, limit: int, refusal: str) -> Iterator:
-    """The rows, refused (ServiceError) at the first one past `limit`: the list may have grown
-    since it was counted. Read rows from a query sliced at limit + 1.
+def export_file(
+    queryset: QuerySet,
+    *,
+    limit: int,
+    refusal: str,
+    rows_of: Callable[[QuerySet], Iterable],
+    write: Callable[[str, Iterable], int],
+    on_written: Callable[[int], None],
+) -> tuple[IO[bytes], int]:
+    """A temporary .xlsx (deleted when closed) holding `queryset`'s rows, and their number.
+    rows_of(sliced queryset) gives the rows; write(path, rows) writes them and returns how
+    many; on_written(count) follows (the export's audit entry). Raises
+    ServiceError(refusal) when the list does not fit in `limit` rows."""
+    if more_than(queryset, limit):
+        raise ServiceError(refusal)
+    spool = tempfile.NamedTemporaryFile(suffix=".xlsx")  # noqa: SIM115  (the response closes it)
+    try:
+        with transaction.atomic(), closing(_within(rows_of(queryset[: limit + 1]), limit, refusal)) as rows:
+            count = write(spool.name, rows)
+        on_written(count)
+    except BaseException:
+        spool.close()
+        raise
+    spool.seek(0)
+    return spool, count
 
-    Close it (contextlib.closing) inside the transaction the rows are read in: it closes the
-    rows' iterator, and so the query's cursor. A PostgreSQL cursor still open when its
-    transaction (or savepoint) is rolled back is gone, and closing it later fails, which in
-    an enclosing transaction aborts that transaction."""
+
+def _within(rows: Iterable, limit: int, refusal: str) -> Iterator:
+    """The rows, refused at the first one past `limit`; closing it closes their iterator."""
     source = iter(rows)
     try:
         for count, row in enumerate(source, start=1):

@@ -1,13 +1,11 @@
 """The people roster: list with search and filters, export, create and edit."""
 
-import tempfile
-from contextlib import closing
+from collections.abc import Iterable
 
 import xlsxwriter
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
-from django.db import transaction
 from django.http import FileResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -17,7 +15,7 @@ from django.utils.translation import gettext as _
 from xuejiao.accounts.permissions import manage_scope, mask_phone
 from xuejiao.accounts.services import record_export
 from xuejiao.core.errors import ServiceError
-from xuejiao.core.exports import more_than, within
+from xuejiao.core.exports import export_file
 from xuejiao.core.pagination import paginate
 
 from . import services
@@ -27,6 +25,17 @@ from .scope import PATH_END, scope_for
 from .views import managed_org_or_403, visible_ancestors, visible_org_or_404
 
 EXPORT_LIMIT = 200_000
+# What the roster export reads of each person.
+ROSTER_COLUMNS = (
+    "name",
+    "gender",
+    "phone",
+    "is_party_member",
+    "position",
+    "org_path",
+    "organization__code",
+    "organization__name",
+)
 
 
 def _filtered_people(request):
@@ -75,29 +84,28 @@ def export_people(request):
         "More than %(limit)s people match, more than one file may hold. Narrow the list, by "
         "organisation for instance, and export it part by part."
     ) % {"limit": f"{EXPORT_LIMIT:,}"}
-    # FileResponse closes (and so deletes) the file once it has been sent.
-    spool = tempfile.NamedTemporaryFile(suffix=".xlsx")  # noqa: SIM115
     try:
-        if more_than(queryset, EXPORT_LIMIT):
-            raise ServiceError(refusal)
-        rows = _write_roster(spool.name, request.user, queryset, refusal)
-        record_export(
-            actor=request.user,
-            what=_("the people roster"),
-            rows=rows,
-            organization=organization,
-            request=request,
+        spool, _rows = export_file(
+            queryset,
+            limit=EXPORT_LIMIT,
+            refusal=refusal,
+            rows_of=lambda people: (
+                people.select_related("organization").only(*ROSTER_COLUMNS).iterator(chunk_size=5000)
+            ),
+            write=lambda path, people: _write_roster(path, request.user, people),
+            on_written=lambda count: record_export(
+                actor=request.user,
+                what=_("the people roster"),
+                rows=count,
+                organization=organization,
+                request=request,
+            ),
         )
     except ServiceError as error:
-        spool.close()
         messages.error(request, str(error))
         query = request.GET.urlencode()
         return redirect(f"{reverse('orgs:people')}?{query}" if query else reverse("orgs:people"))
-    except BaseException:
-        spool.close()
-        raise
     stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
-    spool.seek(0)
     return FileResponse(
         spool,
         as_attachment=True,
@@ -106,8 +114,9 @@ def export_people(request):
     )
 
 
-def _write_roster(path: str, user, queryset, refusal: str) -> int:
-    """The roster rows to an .xlsx at `path`; the number of people written."""
+def _write_roster(path: str, user, people: Iterable[Person]) -> int:
+    """The people to an .xlsx at `path`, phones masked outside the user's managed part;
+    returns how many were written."""
     managed = manage_scope(user)
     gender_labels = dict(Gender.choices)
     workbook = xlsxwriter.Workbook(path, {"constant_memory": True})
@@ -128,37 +137,22 @@ def _write_roster(path: str, user, queryset, refusal: str) -> int:
     sheet.set_column(1, 1, 30)
     sheet.set_column(2, 6, 12)
     rows = 0
-    people = queryset.select_related("organization").only(
-        "name",
-        "gender",
-        "phone",
-        "is_party_member",
-        "position",
-        "org_path",
-        "organization__code",
-        "organization__name",
-    )
-    # In a transaction, so the rows stream from PostgreSQL (see sheets.services.export_sheet).
-    with (
-        transaction.atomic(),
-        closing(within(people[: EXPORT_LIMIT + 1].iterator(chunk_size=5000), EXPORT_LIMIT, refusal)) as found,
-    ):
-        for person in found:
-            rows += 1
-            phone = person.phone if managed.covers_path(person.org_path) else mask_phone(person.phone)
-            sheet.write_row(
-                rows,
-                0,
-                [
-                    person.organization.code,
-                    person.organization.name,
-                    person.name,
-                    str(gender_labels.get(person.gender, "")),
-                    phone,
-                    _("Yes") if person.is_party_member else _("No"),
-                    person.position,
-                ],
-            )
+    for person in people:
+        rows += 1
+        phone = person.phone if managed.covers_path(person.org_path) else mask_phone(person.phone)
+        sheet.write_row(
+            rows,
+            0,
+            [
+                person.organization.code,
+                person.organization.name,
+                person.name,
+                str(gender_labels.get(person.gender, "")),
+                phone,
+                _("Yes") if person.is_party_member else _("No"),
+                person.position,
+            ],
+        )
     workbook.close()
     return rows
 

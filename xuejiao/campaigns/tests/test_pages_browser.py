@@ -5,19 +5,17 @@ a checklist. Screenshots go to test-artifacts/screenshots/campaign-*.png, to be 
 from datetime import datetime, time, timedelta
 
 import pytest
-from django.core.management import call_command
 from django.utils import timezone
 
 from xuejiao.accounts.models import User
 from xuejiao.campaigns import services as campaign_services
 from xuejiao.campaigns.models import RequiredAction, RuleType
-from xuejiao.core.tests.browser import DESKTOP, PHONE, screenshot
+from xuejiao.core.tests.browser import DESKTOP, PHONE, log_in, screenshot
 from xuejiao.ledger import services as ledger_services
 from xuejiao.ledger.models import ActivityKind
 from xuejiao.orgs.models import Category, Organization
 from xuejiao.orgs.queries import children_of
 
-DEMO_PASSWORD = "Xuejiao@2021"
 VIEWPORTS = {"desktop": DESKTOP, "phone": PHONE}
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -29,9 +27,8 @@ def at(days_from_today: int, hour: int = 9) -> datetime:
 
 
 @pytest.fixture
-def demo_campaign(transactional_db):
+def demo_campaign(demo):
     """The demo tree, a city campaign with five required actions, and records of 二七区."""
-    call_command("load_demo", "zhengzhou-2021", verbosity=0)
     admin = User.objects.get(username="city_admin")
     city = Organization.objects.get(depth=1, name="中共郑州市委")
     today = timezone.localdate()
@@ -145,14 +142,6 @@ def demo_campaign(transactional_db):
                 present=24,
             )
     return campaign, theme_day, erqi, renhe, zhengfei
-
-
-def log_in(page, base_url, username):
-    page.goto(f"{base_url}/accounts/login/")
-    page.fill("#id_username", username)
-    page.fill("#id_password", DEMO_PASSWORD)
-    page.click("button[type=submit]")
-    page.wait_for_url(f"{base_url}/")
 
 
 def fits_the_screen(page) -> bool:

@@ -2,14 +2,13 @@
 the overview and drill-down matrix, the roll-up by category, the "not done yet" lists with
 their Excel export, an organisation's checklist, and the campaign's highlights."""
 
-import tempfile
-from contextlib import closing
+from collections.abc import Iterable
 from dataclasses import dataclass, field
+from itertools import islice
 
 import xlsxwriter
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.db import transaction
 from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -18,7 +17,7 @@ from django.utils.translation import gettext as _
 
 from xuejiao.accounts.services import record_export
 from xuejiao.core.errors import ServiceError
-from xuejiao.core.exports import more_than, within
+from xuejiao.core.exports import export_file
 from xuejiao.core.pagination import paginate
 from xuejiao.ledger.models import Activity
 from xuejiao.orgs.models import Category, Organization
@@ -56,6 +55,8 @@ from .documents import attach_documents, documents_awaiting
 
 MATRIX_ROWS = 50
 EXPORT_LIMIT = 200_000
+# Cells read and given their trails at a time.
+EXPORT_BATCH = 2000
 
 
 def _own_figures(cell, action, today) -> Figures:
@@ -242,11 +243,45 @@ def not_done_export(request, pk, action_pk):
     campaign = campaign_or_404(request.user, pk)
     action = action_or_404(campaign, action_pk)
     under = organization_param(request, campaign)
+    refusal = _(
+        "More than %(limit)s organisations have not done this yet, more than one file may hold. "
+        "Choose an organisation further down and export it part by part."
+    ) % {"limit": f"{EXPORT_LIMIT:,}"}
+    try:
+        spool, _rows = export_file(
+            not_done(action, scope_for(request.user), under),
+            limit=EXPORT_LIMIT,
+            refusal=refusal,
+            rows_of=lambda cells: cells.iterator(chunk_size=EXPORT_BATCH),
+            write=lambda path, cells: _write_not_done(path, request.user, campaign, action, cells),
+            on_written=lambda count: record_export(
+                actor=request.user,
+                what=_("not done yet: %(title)s") % {"title": action.title},
+                rows=count,
+                organization=under or campaign.root,
+                request=request,
+            ),
+        )
+    except ServiceError as error:
+        messages.error(request, str(error))
+        back = reverse("campaigns:not_done", args=[campaign.pk, action.pk])
+        return redirect(f"{back}?org={under.pk}" if under else back)
+    stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
+    return FileResponse(
+        spool,
+        as_attachment=True,
+        filename=f"not-done-{action.pk}-{stamp}.xlsx",
+        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    )
+
+
+def _write_not_done(path: str, user, campaign, action, cells: Iterable) -> int:
+    """The cells to an .xlsx at `path` (each with the trail above it, read by the batch);
+    returns how many were written."""
     today = timezone.localdate()
     needed = required_count(action)
     labels = dict(Category.choices)
-    spool = tempfile.NamedTemporaryFile(suffix=".xlsx")  # noqa: SIM115 - FileResponse closes it
-    workbook = xlsxwriter.Workbook(spool.name, {"constant_memory": True})
+    workbook = xlsxwriter.Workbook(path, {"constant_memory": True})
     sheet = workbook.add_worksheet(_("Not done yet"))
     bold = workbook.add_format({"bold": True})
     header = workbook.add_format({"bold": True, "bg_color": "#EEF2F7"})
@@ -269,16 +304,9 @@ def not_done_export(request, pk, action_pk):
     sheet.set_column(1, 2, 32)
     sheet.set_column(3, 6, 12)
     rows = 0
-    queryset = not_done(action, scope_for(request.user), under)
-    refusal = _(
-        "More than %(limit)s organisations have not done this yet, more than one file may hold. "
-        "Choose an organisation further down and export it part by part."
-    ) % {"limit": f"{EXPORT_LIMIT:,}"}
-    batch = []
-
-    def flush():
-        nonlocal rows
-        for cell in _with_paths(request.user, campaign, batch, action, today):
+    cells = iter(cells)
+    while batch := list(islice(cells, EXPORT_BATCH)):
+        for cell in _with_paths(user, campaign, batch, action, today):
             rows += 1
             sheet.write_row(
                 3 + rows,
@@ -293,43 +321,8 @@ def not_done_export(request, pk, action_pk):
                     str(Status.LABELS[cell.status]),
                 ],
             )
-        batch.clear()
-
-    try:
-        if more_than(queryset, EXPORT_LIMIT):
-            raise ServiceError(refusal)
-        # In a transaction, so the rows stream from PostgreSQL (see core.exports.within).
-        found = queryset[: EXPORT_LIMIT + 1].iterator(chunk_size=2000)
-        with transaction.atomic(), closing(within(found, EXPORT_LIMIT, refusal)) as cells:
-            for cell in cells:
-                batch.append(cell)
-                if len(batch) >= 2000:
-                    flush()
-            flush()
-        workbook.close()
-        record_export(
-            actor=request.user,
-            what=_("not done yet: %(title)s") % {"title": action.title},
-            rows=rows,
-            organization=under or campaign.root,
-            request=request,
-        )
-    except ServiceError as error:
-        spool.close()
-        messages.error(request, str(error))
-        back = reverse("campaigns:not_done", args=[campaign.pk, action.pk])
-        return redirect(f"{back}?org={under.pk}" if under else back)
-    except BaseException:
-        spool.close()
-        raise
-    spool.seek(0)
-    stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
-    return FileResponse(
-        spool,
-        as_attachment=True,
-        filename=f"not-done-{action.pk}-{stamp}.xlsx",
-        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-    )
+    workbook.close()
+    return rows
 
 
 @login_required

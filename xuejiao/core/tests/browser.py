@@ -51,3 +51,25 @@ def screenshot(page, name: str) -> Path:
     path = SCREENSHOTS / f"{name}.png"
     page.screenshot(path=str(path), full_page=True)
     return path
+
+
+# --- the demo, for tests that browse it ----------------------------------------------------
+
+DEMO_PASSWORD = "Xuejiao@2021"
+
+
+@pytest.fixture
+def demo(transactional_db):
+    """The Zhengzhou 2021 demo, loaded for a browser test (which needs committed data)."""
+    from django.core.management import call_command
+
+    call_command("load_demo", "zhengzhou-2021", verbosity=0)
+
+
+def log_in(page, base_url: str, username: str, password: str = DEMO_PASSWORD) -> None:
+    """Log in through the login page, as a person would, and land on the home page."""
+    page.goto(f"{base_url}/accounts/login/")
+    page.fill("#id_username", username)
+    page.fill("#id_password", password)
+    page.click("button[type=submit]")
+    page.wait_for_url(f"{base_url}/")

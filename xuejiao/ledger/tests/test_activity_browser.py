@@ -4,25 +4,17 @@ item and submits it; the district then sees the checklist item done and its roll
 from datetime import date, timedelta
 
 import pytest
-from django.core.management import call_command
 from PIL import Image
 
 from xuejiao.accounts.models import User
 from xuejiao.campaigns import services as campaign_services
 from xuejiao.campaigns.models import Campaign, Completion
 from xuejiao.campaigns.queries import Status, checklist, figures_for
-from xuejiao.core.tests.browser import DESKTOP, PHONE, screenshot
+from xuejiao.core.tests.browser import DESKTOP, PHONE, log_in, screenshot
 from xuejiao.ledger.models import Activity, ActivityKind, ActivityStatus
 from xuejiao.orgs.models import Category, Organization
 
-DEMO_PASSWORD = "Xuejiao@2021"
-
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-
-@pytest.fixture
-def demo(transactional_db):
-    call_command("load_demo", "zhengzhou-2021", verbosity=0)
 
 
 @pytest.fixture
@@ -63,14 +55,6 @@ def theme_day_campaign(demo):
     )
     assert action.min_photos <= 2 and not action.min_summary_length and not action.topic_keyword
     return campaign, action
-
-
-def log_in(page, base_url, username):
-    page.goto(f"{base_url}/accounts/login/")
-    page.fill("#id_username", username)
-    page.fill("#id_password", DEMO_PASSWORD)
-    page.click("button[type=submit]")
-    page.wait_for_url(f"{base_url}/")
 
 
 def photo(path, color):

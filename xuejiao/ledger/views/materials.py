@@ -374,10 +374,9 @@ def recent_unstudied_activities(person):
     tasked = MakeUpTask.objects.filter(activity=OuterRef("pk"), person=person, status=MakeUpStatus.OPEN)
     return (
         Activity.objects.filter(
-            # By path too: activity_scope_time (path, time) answers it; no index leads with
-            # the organisation.
+            # The unit by its path (one organisation's): activity_scope_time (path, time)
+            # answers it, where no index leads with the organisation.
             org_path=person.org_path,
-            organization_id=person.organization_id,
             status__in=COUNTING_STATUSES,
             starts_at__gte=now - timedelta(days=RECENT_ACTIVITY_DAYS),
             starts_at__lte=now,

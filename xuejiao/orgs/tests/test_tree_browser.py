@@ -1,11 +1,9 @@
 """Every persona logs in, opens the tree, expands a node and searches by pinyin initials."""
 
 import pytest
-from django.core.management import call_command
 
-from xuejiao.core.tests.browser import DESKTOP, PHONE, screenshot
+from xuejiao.core.tests.browser import DESKTOP, PHONE, log_in, screenshot
 
-DEMO_PASSWORD = "Xuejiao@2021"
 PERSONAS = [
     "city_admin",
     "city_leader",
@@ -18,19 +16,6 @@ PERSONAS = [
 ]
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-
-@pytest.fixture
-def demo(transactional_db):
-    call_command("load_demo", "zhengzhou-2021", verbosity=0)
-
-
-def log_in(page, base_url, username):
-    page.goto(f"{base_url}/accounts/login/")
-    page.fill("#id_username", username)
-    page.fill("#id_password", DEMO_PASSWORD)
-    page.click("button[type=submit]")
-    page.wait_for_url(f"{base_url}/")
 
 
 @pytest.mark.parametrize("viewport_name", ["desktop", "phone"])

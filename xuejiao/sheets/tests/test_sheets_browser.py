@@ -4,28 +4,12 @@ with the way out, and nothing is downloaded."""
 
 import openpyxl
 import pytest
-from django.core.management import call_command
 
-from xuejiao.core.tests.browser import DESKTOP, PHONE, screenshot
+from xuejiao.core.tests.browser import DESKTOP, PHONE, log_in, screenshot
 from xuejiao.ledger.models import Activity
 from xuejiao.orgs.models import Organization
 
-DEMO_PASSWORD = "Xuejiao@2021"
-
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-
-@pytest.fixture
-def demo(transactional_db):
-    call_command("load_demo", "zhengzhou-2021", verbosity=0)
-
-
-def log_in(page, base_url, username):
-    page.goto(f"{base_url}/accounts/login/")
-    page.fill("#id_username", username)
-    page.fill("#id_password", DEMO_PASSWORD)
-    page.click("button[type=submit]")
-    page.wait_for_url(f"{base_url}/")
 
 
 def pick_the_street(page):
