@@ -1,8 +1,7 @@
 """Who may manage which users and grant which roles. Built on orgs.scope."""
 
+from xuejiao.core.roles import MANAGING_ROLES, RANK, Role
 from xuejiao.orgs.scope import Scope, scope_for
-
-from .roles import MANAGING_ROLES, RANK, Role
 
 
 def manage_scope(user) -> Scope:

@@ -5,10 +5,11 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from xuejiao.audit import services as audit
+from xuejiao.audit.models import AuditAction
 from xuejiao.core.errors import PermissionDenied, ServiceError
 
-from . import audit
-from .models import ApiToken, AuditAction, RoleAssignment, User
+from .models import ApiToken, RoleAssignment, User
 from .permissions import can_grant, manage_scope
 
 

@@ -6,7 +6,7 @@ from django.db.models.functions import Concat, Substr
 from django.db.models.signals import post_delete
 from django.dispatch import receiver
 
-from xuejiao.ledger.models import evidence_storage
+from xuejiao.core.storage import private_storage
 from xuejiao.orgs.scope import subtree_q
 from xuejiao.orgs.signals import organization_changed, subtree_changed
 
@@ -37,4 +37,4 @@ def _delete_document_file(sender, instance, **kwargs):
     """Remove the stored file once the deletion is committed (also when its action goes)."""
     name = instance.file.name if instance.file else ""
     if name:
-        transaction.on_commit(lambda: evidence_storage.delete(name))
+        transaction.on_commit(lambda: private_storage.delete(name))

@@ -1,6 +1,6 @@
 """Who records, who reviews. Built on the one scope function."""
 
-from xuejiao.accounts.roles import Role
+from xuejiao.core.roles import Role
 from xuejiao.orgs.models import Organization
 from xuejiao.orgs.scope import scope_for
 

@@ -147,7 +147,7 @@ def scope_for(user, roles: Iterable[str] | None = None) -> Scope:
     cache = user.__dict__.setdefault("_scope_cache", {})
     if role_set in cache:
         return cache[role_set]
-    from xuejiao.accounts.roles import Role
+    from xuejiao.core.roles import Role
 
     if user.is_superuser or user.has_role(Role.ADMIN) and (role_set is None or Role.ADMIN in role_set):
         scope = Scope(everything=True)

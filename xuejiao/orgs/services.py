@@ -7,9 +7,10 @@ from django.db.models.functions import Concat, Substr
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from xuejiao.accounts import audit
-from xuejiao.accounts.models import AuditAction, User
+from xuejiao.accounts.models import User
 from xuejiao.accounts.permissions import manage_scope
+from xuejiao.audit import services as audit
+from xuejiao.audit.models import AuditAction
 from xuejiao.core.errors import PermissionDenied, ServiceError, StaleRecord
 
 from .models import Organization, OrgScopedModel, Person
@@ -137,7 +138,7 @@ def _rewrite_copied_paths(old_prefix: str, new_prefix: str) -> None:
         return
     copies = [(model, "org_path") for model in apps.get_models() if issubclass(model, OrgScopedModel)]
     copies += [(User, "home_org_path")]
-    from xuejiao.accounts.models import AuditEntry
+    from xuejiao.audit.models import AuditEntry
 
     copies += [(AuditEntry, "org_path")]
     for model, field in copies:

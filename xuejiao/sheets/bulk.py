@@ -188,7 +188,7 @@ def insert_audit(actor, action: str, entries: Iterable[dict]) -> None:
     """One audit entry per record written in bulk, as accounts.audit.record writes it from a
     service (who and when; there is no request in a background import). Each entry gives
     organization_id, org_path, object_type, object_id, summary and optionally changes."""
-    from xuejiao.accounts.models import AuditEntry
+    from xuejiao.audit.models import AuditEntry
 
     same = {
         "created_at": timezone.now(),

@@ -5,8 +5,8 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from xuejiao.accounts import audit
-from xuejiao.accounts.models import AuditAction
+from xuejiao.audit import services as audit
+from xuejiao.audit.models import AuditAction
 from xuejiao.campaigns.completion import refresh_organization
 from xuejiao.core.errors import PermissionDenied, ServiceError, StaleRecord
 

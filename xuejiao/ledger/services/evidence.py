@@ -24,8 +24,8 @@ from django.utils.translation import gettext_lazy
 from filetype.types import archive, audio, document, image, video
 from PIL import Image, ImageOps
 
-from xuejiao.accounts import audit
-from xuejiao.accounts.models import AuditAction
+from xuejiao.audit import services as audit
+from xuejiao.audit.models import AuditAction
 from xuejiao.campaigns.completion import refresh_organization
 from xuejiao.core.errors import PermissionDenied, ServiceError
 

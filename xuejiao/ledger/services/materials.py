@@ -11,9 +11,9 @@ from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from xuejiao.accounts import audit
-from xuejiao.accounts.models import AuditAction
 from xuejiao.accounts.permissions import manage_scope
+from xuejiao.audit import services as audit
+from xuejiao.audit.models import AuditAction
 from xuejiao.core.errors import PermissionDenied, ServiceError
 from xuejiao.orgs.models import Organization
 from xuejiao.orgs.scope import PATH_END

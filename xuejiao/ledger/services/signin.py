@@ -27,10 +27,10 @@ from django.db.models import Count
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from xuejiao.accounts import audit
-from xuejiao.accounts.client_ip import client_ip
-from xuejiao.accounts.models import AuditAction
+from xuejiao.audit import services as audit
+from xuejiao.audit.models import AuditAction
 from xuejiao.campaigns.completion import refresh_organization
+from xuejiao.core.client_ip import client_ip
 from xuejiao.core.errors import PermissionDenied, ServiceError
 from xuejiao.orgs.models import Person
 

@@ -8,7 +8,7 @@ import pytest
 from django.urls import reverse
 from PIL import Image
 
-from xuejiao.accounts.models import AuditEntry
+from xuejiao.audit.models import AuditEntry
 from xuejiao.campaigns.models import Completion
 from xuejiao.core.errors import PermissionDenied, ServiceError
 from xuejiao.ledger import services

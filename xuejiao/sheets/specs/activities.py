@@ -43,7 +43,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, pgettext_lazy
 
-from xuejiao.accounts.models import AuditAction
+from xuejiao.audit.models import AuditAction
 from xuejiao.campaigns.completion import refresh_organizations
 from xuejiao.campaigns.models import Campaign
 from xuejiao.campaigns.permissions import visible_campaigns

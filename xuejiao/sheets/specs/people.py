@@ -21,8 +21,8 @@ from dataclasses import dataclass, field
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, pgettext_lazy
 
-from xuejiao.accounts.models import AuditAction
 from xuejiao.accounts.permissions import manage_scope, mask_phone
+from xuejiao.audit.models import AuditAction
 from xuejiao.orgs import services as org_services
 from xuejiao.orgs.models import Gender, Organization, Person
 from xuejiao.orgs.scope import PATH_END, scope_for

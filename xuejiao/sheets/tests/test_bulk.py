@@ -2,7 +2,7 @@
 
 from django.utils import timezone
 
-from xuejiao.accounts.models import AuditEntry
+from xuejiao.audit.models import AuditEntry
 from xuejiao.orgs.models import Person
 from xuejiao.sheets import bulk
 

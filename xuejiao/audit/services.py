@@ -1,10 +1,8 @@
-"""Writing the audit trail. Services call `record`; login signals are wired here."""
+"""Writing the audit trail: every service calls `record` inside its transaction."""
 
-from django.contrib.auth.signals import user_logged_in, user_logged_out, user_login_failed
-from django.dispatch import receiver
+from xuejiao.core.client_ip import client_ip
 
-from .client_ip import client_ip
-from .models import AuditAction, AuditEntry
+from .models import AuditEntry
 
 
 def record(
@@ -34,29 +32,4 @@ def record(
         changes=changes or {},
         ip_address=client_ip(request) if request is not None else None,
         user_agent=request.META.get("HTTP_USER_AGENT", "")[:300] if request is not None else "",
-    )
-
-
-@receiver(user_logged_in)
-def _logged_in(sender, request, user, **kwargs):
-    record(AuditAction.LOGIN, actor=user, request=request)
-
-
-@receiver(user_logged_out)
-def _logged_out(sender, request, user, **kwargs):
-    if user is not None:
-        record(AuditAction.LOGOUT, actor=user, request=request)
-
-
-@receiver(user_login_failed)
-def _login_failed(sender, credentials, request=None, **kwargs):
-    from .models import User
-
-    username = (credentials or {}).get("username", "")[:150]
-    known = User.objects.filter(username=username).select_related("home_organization").first()
-    record(
-        AuditAction.LOGIN_FAILED,
-        request=request,
-        username=username,
-        organization=known.home_organization if known else None,
     )
