@@ -163,17 +163,6 @@ def revoke_api_token(*, user: User, token: ApiToken, request=None) -> None:
         audit.record(AuditAction.TOKEN_REVOKED, actor=user, request=request, obj=token, summary=token.name)
 
 
-def record_export(*, actor, what: str, rows: int, organization=None, request=None) -> None:
-    audit.record(
-        AuditAction.EXPORT,
-        actor=actor,
-        request=request,
-        organization=organization,
-        summary=_("Exported %(what)s (%(rows)d rows)") % {"what": what, "rows": rows},
-        changes={"what": what, "rows": rows},
-    )
-
-
 def create_user_with_role(
     *,
     actor,

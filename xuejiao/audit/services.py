@@ -1,8 +1,10 @@
 """Writing the audit trail: every service calls `record` inside its transaction."""
 
+from django.utils.translation import gettext as _
+
 from xuejiao.core.client_ip import client_ip
 
-from .models import AuditEntry
+from .models import AuditAction, AuditEntry
 
 
 def record(
@@ -32,4 +34,15 @@ def record(
         changes=changes or {},
         ip_address=client_ip(request) if request is not None else None,
         user_agent=request.META.get("HTTP_USER_AGENT", "")[:300] if request is not None else "",
+    )
+
+
+def record_export(*, actor, what: str, rows: int, organization=None, request=None) -> None:
+    record(
+        AuditAction.EXPORT,
+        actor=actor,
+        request=request,
+        organization=organization,
+        summary=_("Exported %(what)s (%(rows)d rows)") % {"what": what, "rows": rows},
+        changes={"what": what, "rows": rows},
     )

@@ -15,7 +15,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from xuejiao.accounts.services import record_export
+from xuejiao.audit.services import record_export
 from xuejiao.core.errors import ServiceError
 from xuejiao.core.exports import export_file
 from xuejiao.core.pagination import paginate

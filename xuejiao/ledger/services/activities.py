@@ -9,9 +9,9 @@ from xuejiao.audit import services as audit
 from xuejiao.audit.models import AuditAction
 from xuejiao.campaigns.completion import refresh_organization
 from xuejiao.core.errors import PermissionDenied, ServiceError, StaleRecord
+from xuejiao.orgs.permissions import can_record, can_review
 
 from ..models import COUNTING_STATUSES, Activity, ActivityStatus, Correction
-from ..permissions import can_record, can_review
 from .materials import create_make_up_tasks
 
 # Fields a recorder fills in; everything else is set by the workflow.

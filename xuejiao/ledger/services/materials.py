@@ -16,6 +16,7 @@ from xuejiao.audit import services as audit
 from xuejiao.audit.models import AuditAction
 from xuejiao.core.errors import PermissionDenied, ServiceError
 from xuejiao.orgs.models import Organization
+from xuejiao.orgs.permissions import can_record, can_review
 from xuejiao.orgs.scope import PATH_END
 
 from ..models import (
@@ -30,7 +31,6 @@ from ..models import (
     MaterialKind,
     Reflection,
 )
-from ..permissions import can_record, can_review
 from . import evidence
 
 MATERIAL_FIELDS = ("campaign", "kind", "title", "body", "url", "deadline")

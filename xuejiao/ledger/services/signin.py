@@ -33,9 +33,9 @@ from xuejiao.campaigns.completion import refresh_organization
 from xuejiao.core.client_ip import client_ip
 from xuejiao.core.errors import PermissionDenied, ServiceError
 from xuejiao.orgs.models import Person
+from xuejiao.orgs.permissions import can_record
 
 from ..models import COUNTING_STATUSES, Activity, Attendance, AttendanceStatus
-from ..permissions import can_record
 from .materials import create_make_up_tasks
 
 SIGNIN_OPENS_BEFORE = timedelta(minutes=30)

@@ -56,10 +56,10 @@ from xuejiao.ledger.models import (
     Attendance,
     Mode,
 )
-from xuejiao.ledger.permissions import RECORDING_ROLES
 from xuejiao.ledger.services import ACTIVITY_FIELDS, create_make_up_tasks, validate_activity
 from xuejiao.ledger.services.materials import MISSED
 from xuejiao.orgs.models import Organization
+from xuejiao.orgs.permissions import RECORDING_ROLES
 from xuejiao.orgs.scope import PATH_END, scope_for
 
 from .. import bulk, parsers

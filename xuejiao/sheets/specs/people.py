@@ -21,10 +21,11 @@ from dataclasses import dataclass, field
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, pgettext_lazy
 
-from xuejiao.accounts.permissions import manage_scope, mask_phone
+from xuejiao.accounts.permissions import manage_scope
 from xuejiao.audit.models import AuditAction
 from xuejiao.orgs import services as org_services
 from xuejiao.orgs.models import Gender, Organization, Person
+from xuejiao.orgs.permissions import mask_phone
 from xuejiao.orgs.scope import PATH_END, scope_for
 
 from .. import bulk, parsers
