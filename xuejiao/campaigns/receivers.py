@@ -1,4 +1,5 @@
-"""Keep completion figures and documents in step with changes to the organisation tree."""
+"""Keep completion figures and documents in step with the organisation tree and with the
+records of the modules that count towards required actions."""
 
 from django.db import transaction
 from django.db.models import Value
@@ -10,8 +11,15 @@ from xuejiao.core.storage import private_storage
 from xuejiao.orgs.scope import subtree_q
 from xuejiao.orgs.signals import organization_changed, subtree_changed
 
-from .completion import campaigns_covering, move_subtree, refresh_organization
+from .completion import campaigns_covering, move_subtree, refresh_organization, refresh_organizations
 from .models import ActionDocument
+from .signals import records_changed
+
+
+@receiver(records_changed)
+def _records_changed(sender, campaign, organizations, **kwargs):
+    """The one way completion hears of records: the ledger (and later modules) announce them."""
+    refresh_organizations(campaign, sorted(organizations, key=lambda organization: organization.path))
 
 
 @receiver(organization_changed)

@@ -492,7 +492,7 @@ COVERED_API_PATHS = {"/api/v1/me", "/api/v1/orgs", "/api/v1/orgs/{org_id}"}
 def test_every_page_of_the_core_orgs_and_accounts_apps_is_in_the_matrix():
     resolver = get_resolver()
     names = set()
-    for namespace in ("core", "orgs", "accounts"):
+    for namespace in ("core", "home", "orgs", "accounts"):
         _prefix, app_resolver = resolver.namespace_dict[namespace]
         names |= {f"{namespace}:{name}" for name in app_resolver.reverse_dict if isinstance(name, str)}
     assert names == set(COVERED_PAGES)

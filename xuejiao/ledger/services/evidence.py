@@ -15,11 +15,11 @@ from django.utils.translation import gettext as _
 
 from xuejiao.audit import services as audit
 from xuejiao.audit.models import AuditAction
-from xuejiao.campaigns.completion import refresh_organization
 from xuejiao.core.errors import PermissionDenied, ServiceError
 from xuejiao.core.uploads import AUDIO, IMAGE, PDF, VIDEO, Prepared, prepare
 from xuejiao.orgs.permissions import can_record
 
+from ..completion import announce_changes
 from ..models import COUNTING_STATUSES, Activity, Evidence, EvidenceKind, evidence_storage
 
 MAX_FILES_PER_UPLOAD = 20
@@ -75,7 +75,7 @@ def recount_photos(activity: Activity) -> None:
     activity.photo_count = count
     activity.save(update_fields=["photo_count", "updated_at"])
     if activity.status in COUNTING_STATUSES:
-        refresh_organization(activity.organization, activity.campaign)
+        announce_changes(activity.campaign, [activity.organization])
 
 
 def add_evidence(*, actor, activity: Activity, files, kind: str = "", request=None) -> list[Evidence]:
