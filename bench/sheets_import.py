@@ -57,7 +57,7 @@ def setup():
 
 def register_variants():
     """The activity sheet with one summary entry per import instead of one entry per record."""
-    from xuejiao.sheets import bulk
+    from xuejiao.audit import services as audit
     from xuejiao.sheets.spec import get_spec, register
     from xuejiao.sheets.specs.activities import ActivitySheet
 
@@ -65,12 +65,12 @@ def register_variants():
         name = "bench-activities-summary-audit"
 
         def apply(self, plan, *, actor, progress=None):
-            original = bulk.insert_audit
-            bulk.insert_audit = lambda *args, **kwargs: None
+            original = audit.record_many
+            audit.record_many = lambda *args, **kwargs: None
             try:
                 super().apply(plan, actor=actor, progress=progress or (lambda done, total: None))
             finally:
-                bulk.insert_audit = original
+                audit.record_many = original
 
     if get_spec(ActivitiesSummaryAudit.name) is None:
         register(ActivitiesSummaryAudit())
