@@ -6,7 +6,7 @@ import pytest
 from django.test import Client
 
 from xuejiao.accounts.models import RoleAssignment, User
-from xuejiao.accounts.roles import Role
+from xuejiao.core.roles import Role
 from xuejiao.orgs.models import Category, Kind, Organization, Person, System
 
 pytest_plugins = ["xuejiao.core.tests.browser"]

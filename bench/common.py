@@ -124,7 +124,7 @@ def vacuum(*tables: str) -> None:
 def office_persona(username: str, organization):
     """A campaign-office user over `organization` and its subtree, created once."""
     from xuejiao.accounts.models import RoleAssignment, User
-    from xuejiao.accounts.roles import Role
+    from xuejiao.core.roles import Role
 
     user, _created = User.objects.get_or_create(
         username=username,

@@ -57,7 +57,7 @@ def setup():
 
 def register_variants():
     """The activity sheet with one summary entry per import instead of one entry per record."""
-    from xuejiao.sheets import bulk
+    from xuejiao.audit import services as audit
     from xuejiao.sheets.spec import get_spec, register
     from xuejiao.sheets.specs.activities import ActivitySheet
 
@@ -65,12 +65,12 @@ def register_variants():
         name = "bench-activities-summary-audit"
 
         def apply(self, plan, *, actor, progress=None):
-            original = bulk.insert_audit
-            bulk.insert_audit = lambda *args, **kwargs: None
+            original = audit.record_many
+            audit.record_many = lambda *args, **kwargs: None
             try:
                 super().apply(plan, actor=actor, progress=progress or (lambda done, total: None))
             finally:
-                bulk.insert_audit = original
+                audit.record_many = original
 
     if get_spec(ActivitiesSummaryAudit.name) is None:
         register(ActivitiesSummaryAudit())
@@ -101,8 +101,8 @@ def phase_setup(seed_orgs: int, seed_people: int) -> dict:
     from django.core.management import call_command
 
     from xuejiao.accounts.models import RoleAssignment, User
-    from xuejiao.accounts.roles import Role
     from xuejiao.campaigns import services as campaign_services
+    from xuejiao.core.roles import Role
     from xuejiao.demo.scale import ROOT_CODE
     from xuejiao.ledger.models import ActivityKind
     from xuejiao.orgs.models import Category, Kind, Organization
@@ -144,7 +144,8 @@ def phase_cleanup() -> dict:
     """Everything the benchmark added; the SCALE tree itself stays for the next run."""
     from django.db import connection
 
-    from xuejiao.accounts.models import AuditEntry, User
+    from xuejiao.accounts.models import User
+    from xuejiao.audit.models import AuditEntry
     from xuejiao.campaigns.models import Campaign
     from xuejiao.ledger.models import Activity
     from xuejiao.orgs.models import Organization, Person
@@ -181,7 +182,7 @@ def phase_cleanup() -> dict:
 
 
 def written_tables() -> list[str]:
-    from xuejiao.accounts.models import AuditEntry
+    from xuejiao.audit.models import AuditEntry
     from xuejiao.campaigns.models import Completion, CompletionRollup
     from xuejiao.ledger.models import Activity
     from xuejiao.orgs.models import Person
@@ -192,7 +193,7 @@ def written_tables() -> list[str]:
 def phase_cleanup_activities() -> dict:
     from django.db import connection
 
-    from xuejiao.accounts.models import AuditEntry
+    from xuejiao.audit.models import AuditEntry
     from xuejiao.campaigns.completion import rebuild_campaign
     from xuejiao.campaigns.models import Campaign
     from xuejiao.ledger.models import Activity
@@ -507,7 +508,7 @@ def phase_export(rows: str, spec: str = "activities") -> dict:
 
 
 def phase_audit_entries() -> dict:
-    from xuejiao.accounts.models import AuditEntry
+    from xuejiao.audit.models import AuditEntry
 
     return {"rows": AuditEntry.objects.filter(user=bench_user(), object_type="activity").count()}
 

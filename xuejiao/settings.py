@@ -56,6 +56,7 @@ INSTALLED_APPS = [
     "django_tasks",
     "django_tasks_db",
     "xuejiao.core",
+    "xuejiao.audit",
     "xuejiao.orgs",
     "xuejiao.accounts",
     "xuejiao.campaigns",
@@ -63,6 +64,7 @@ INSTALLED_APPS = [
     "xuejiao.api",
     "xuejiao.demo",
     "xuejiao.sheets",
+    "xuejiao.home",
 ]
 
 MIDDLEWARE = [
@@ -94,7 +96,7 @@ TEMPLATES = [
                 "django.template.context_processors.i18n",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
-                "xuejiao.core.context_processors.navigation",
+                "xuejiao.home.context_processors.navigation",
             ],
         },
     },
@@ -138,7 +140,7 @@ AUTH_PASSWORD_VALIDATORS = [
 ]
 
 LOGIN_URL = "accounts:login"
-LOGIN_REDIRECT_URL = "core:home"
+LOGIN_REDIRECT_URL = "home:home"
 LOGOUT_REDIRECT_URL = "accounts:login"
 
 # Idle timeout: the session lives 30 minutes, renewed while it is used (at most once a
@@ -154,7 +156,7 @@ AXES_FAILURE_LIMIT = 5
 AXES_COOLOFF_TIME = timedelta(minutes=15)
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
-AXES_CLIENT_IP_CALLABLE = "xuejiao.accounts.client_ip.client_ip"
+AXES_CLIENT_IP_CALLABLE = "xuejiao.core.client_ip.client_ip"
 AXES_LOCKOUT_CALLABLE = "xuejiao.accounts.views.locked_out"
 AXES_VERBOSE = False
 

@@ -3,6 +3,7 @@ from django.urls import include, path
 from xuejiao.api.api import api
 
 urlpatterns = [
+    path("", include("xuejiao.home.urls")),
     path("", include("xuejiao.core.urls")),
     path("accounts/", include("xuejiao.accounts.urls")),
     path("orgs/", include("xuejiao.orgs.urls")),

@@ -8,7 +8,7 @@ class AccountsConfig(AppConfig):
     def ready(self):
         from xuejiao.orgs.scope import register_grant_provider
 
-        from . import audit, idle  # noqa: F401  (connect the login signals)
+        from . import idle, login_audit  # noqa: F401  (connect the login signals)
         from .scope_grants import role_assignment_grants
 
         register_grant_provider(role_assignment_grants)

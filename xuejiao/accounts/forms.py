@@ -3,8 +3,8 @@ from django.contrib.auth.forms import AuthenticationForm
 from django.contrib.auth.password_validation import password_validators_help_text_html
 from django.utils.translation import gettext_lazy as _
 
-from .models import AuditAction
-from .roles import Role
+from xuejiao.audit.models import AuditAction
+from xuejiao.core.roles import Role
 
 
 class LoginForm(AuthenticationForm):

@@ -1,13 +1,7 @@
 """Who may manage which users and grant which roles. Built on orgs.scope."""
 
-from xuejiao.orgs.scope import Scope, scope_for
-
-from .roles import MANAGING_ROLES, RANK, Role
-
-
-def manage_scope(user) -> Scope:
-    """The part of the tree in which `user` manages users and sees unmasked phones."""
-    return scope_for(user, MANAGING_ROLES)
+from xuejiao.core.roles import MANAGING_ROLES, RANK, Role
+from xuejiao.orgs.scope import manage_scope, scope_for
 
 
 def can_manage_users(user) -> bool:
@@ -25,13 +19,3 @@ def can_grant(user, role: str, organization, include_subtree: bool) -> bool:
     roles_high_enough = [r for r in MANAGING_ROLES if RANK[r] >= RANK[Role(role)]]
     scope = scope_for(user, roles_high_enough)
     return scope.covers_subtree(organization) if include_subtree else scope.covers(organization)
-
-
-def sees_phone_of(user, organization) -> bool:
-    return manage_scope(user).covers(organization)
-
-
-def mask_phone(phone: str) -> str:
-    if len(phone) < 7:
-        return "*" * len(phone)
-    return phone[:3] + "*" * (len(phone) - 7) + phone[-4:]

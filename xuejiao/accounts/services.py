@@ -5,10 +5,11 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from xuejiao.audit import services as audit
+from xuejiao.audit.models import AuditAction
 from xuejiao.core.errors import PermissionDenied, ServiceError
 
-from . import audit
-from .models import ApiToken, AuditAction, RoleAssignment, User
+from .models import ApiToken, RoleAssignment, User
 from .permissions import can_grant, manage_scope
 
 
@@ -160,17 +161,6 @@ def revoke_api_token(*, user: User, token: ApiToken, request=None) -> None:
         token.revoked_at = timezone.now()
         token.save(update_fields=["revoked_at"])
         audit.record(AuditAction.TOKEN_REVOKED, actor=user, request=request, obj=token, summary=token.name)
-
-
-def record_export(*, actor, what: str, rows: int, organization=None, request=None) -> None:
-    audit.record(
-        AuditAction.EXPORT,
-        actor=actor,
-        request=request,
-        organization=organization,
-        summary=_("Exported %(what)s (%(rows)d rows)") % {"what": what, "rows": rows},
-        changes={"what": what, "rows": rows},
-    )
 
 
 def create_user_with_role(

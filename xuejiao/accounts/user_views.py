@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from xuejiao.audit.models import AuditEntry
 from xuejiao.core.errors import ServiceError
 from xuejiao.core.pagination import paginate
 from xuejiao.orgs.models import Organization, Person
@@ -19,7 +20,7 @@ from xuejiao.orgs.scope import PATH_END
 
 from . import services
 from .forms import AuditFilterForm, GrantForm, ResetPasswordForm, UserCreateForm, UserFilterForm
-from .models import AuditEntry, RoleAssignment, User
+from .models import RoleAssignment, User
 from .permissions import grantable_roles, manage_scope
 
 

@@ -10,11 +10,13 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from xuejiao.audit import services as audit
+from xuejiao.audit.models import AuditAction
 from xuejiao.core.errors import ServiceError
 
-from . import audit, services
+from . import services
 from .forms import LoginForm, PasswordChangeForm, TokenForm
-from .models import AuditAction, User
+from .models import User
 
 
 class LoginView(auth_views.LoginView):
@@ -51,7 +53,7 @@ def password_change(request):
         else:
             update_session_auth_hash(request, request.user)
             messages.success(request, _("Your password has been changed."))
-            return redirect("core:home")
+            return redirect("home:home")
     return render(
         request, "accounts/password_change.html", {"form": form, "forced": request.user.must_change_password}
     )

@@ -1,6 +1,6 @@
 from ninja import Router, Schema
 
-from xuejiao.accounts.roles import Role
+from xuejiao.core.roles import Role
 
 router = Router(tags=["me"])
 

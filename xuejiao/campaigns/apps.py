@@ -6,4 +6,7 @@ class CampaignsConfig(AppConfig):
     label = "campaigns"
 
     def ready(self):
-        from . import receivers  # noqa: F401  (connects the tree signals)
+        from . import receivers, sources  # noqa: F401  (connects the tree and ledger signals)
+        from .rules import DocumentSource
+
+        sources.register(DocumentSource())

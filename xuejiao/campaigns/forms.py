@@ -1,14 +1,16 @@
 """Forms of the campaign pages. They check shapes and types; the rules live in services."""
 
+from functools import partial
+
 from django import forms
 from django.db.models import Min
 from django.utils.translation import gettext_lazy as _
 
 from xuejiao.core.formfields import ShortModelChoiceField, ShortModelMultipleChoiceField
-from xuejiao.ledger.models import ActivityKind
 from xuejiao.orgs.models import Category, Kind, Organization, System
 from xuejiao.orgs.scope import PATH_END
 
+from . import sources
 from .models import Campaign, RuleType
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
@@ -129,7 +131,8 @@ class ActionForm(forms.Form):
     )
     activity_kinds = forms.MultipleChoiceField(
         label=_("Activity kinds that count"),
-        choices=ActivityKind.choices,
+        # The kinds come from the activity records' source (the ledger), read when the form is made.
+        choices=partial(sources.kind_choices, RuleType.ACTIVITY_COUNT),
         required=False,
         widget=forms.CheckboxSelectMultiple(attrs=CHECK),
     )

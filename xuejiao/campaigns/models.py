@@ -15,8 +15,8 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from xuejiao.ledger.models.evidence import evidence_storage
-from xuejiao.orgs.fields import PathField
+from xuejiao.core.fields import PathField
+from xuejiao.core.storage import private_storage
 from xuejiao.orgs.models import Category, Organization, System
 
 
@@ -195,7 +195,7 @@ class ActionDocument(models.Model):
     organization = models.ForeignKey(Organization, on_delete=models.PROTECT, related_name="+")
     org_path = PathField(max_length=255, db_index=True)
     title = models.CharField(_("title"), max_length=200)
-    file = models.FileField(_("file"), storage=evidence_storage, upload_to=document_path, max_length=200)
+    file = models.FileField(_("file"), storage=private_storage, upload_to=document_path, max_length=200)
     original_name = models.CharField(_("file name"), max_length=255, blank=True)
     # Detected from the file's content (magic bytes), never from its name.
     content_type = models.CharField(_("content type"), max_length=100, blank=True)

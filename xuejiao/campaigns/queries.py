@@ -2,15 +2,14 @@
 
 from dataclasses import dataclass, field
 
-from django.db.models import F, Q, QuerySet, Sum
-from django.db.models.functions import Length
+from django.db.models import QuerySet, Sum
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from xuejiao.ledger.models import COUNTING_STATUSES, Activity
 from xuejiao.orgs.models import Category, Organization
 from xuejiao.orgs.scope import PATH_END
 
+from . import sources
 from .models import (
     ActionDocument,
     Campaign,
@@ -20,7 +19,7 @@ from .models import (
     RequiredAction,
     RuleType,
 )
-from .rules import counted_records, counts_q
+from .rules import counted_records
 
 
 class Status:
@@ -194,33 +193,15 @@ def cells_for(campaign: Campaign, organizations: list[Organization]) -> dict:
     return {(c.action_id, c.organization_id): c for c in cells}
 
 
-def optional_activities(campaign: Campaign, organization: Organization) -> QuerySet:
-    """自选动作: the organisation's submitted or verified records of the campaign that count
-    towards none of the required actions that apply to it."""
-    queryset = Activity.objects.filter(
-        organization_id=organization.pk, campaign=campaign, status__in=COUNTING_STATUSES
-    )
-    applicable = campaign.actions.filter(
-        rule_type=RuleType.ACTIVITY_COUNT, completions__organization_id=organization.pk
-    )
-    counted = None
-    for action in applicable:
-        condition = counts_q(action)
-        if action.min_summary_length:
-            condition &= Q(summary_length__gte=action.min_summary_length)
-        counted = condition if counted is None else counted | condition
-    if counted is not None:
-        # The conditions may refer to these two, as in rules.counting_activities.
-        queryset = queryset.annotate(present_x100=F("present") * 100, summary_length=Length("summary"))
-        queryset = queryset.exclude(counted)
-    return queryset.order_by("-starts_at", "-pk")
+def optional_activities(campaign: Campaign, organization: Organization) -> QuerySet | None:
+    """自选动作: the organisation's records of the campaign that count towards none of the
+    required actions that apply to it (from the activity records' source)."""
+    return sources.source_for(RuleType.ACTIVITY_COUNT).optional(campaign, organization)
 
 
 def highlights(campaign: Campaign, scope, under: Organization | None = None) -> QuerySet:
     """特色亮点 of the campaign in scope (and under `under`), newest first."""
-    queryset = scope.filter(
-        Activity.objects.filter(campaign=campaign, is_highlight=True, status__in=COUNTING_STATUSES)
-    )
+    queryset = scope.filter(sources.source_for(RuleType.ACTIVITY_COUNT).highlights(campaign))
     if under is not None:
         queryset = queryset.filter(org_path__gte=under.path, org_path__lt=under.path + PATH_END)
     return queryset.select_related("organization").order_by("-starts_at", "-pk")

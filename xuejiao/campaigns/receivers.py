@@ -1,4 +1,5 @@
-"""Keep completion figures and documents in step with changes to the organisation tree."""
+"""Keep completion figures and documents in step with the organisation tree and with the
+records of the modules that count towards required actions."""
 
 from django.db import transaction
 from django.db.models import Value
@@ -6,12 +7,19 @@ from django.db.models.functions import Concat, Substr
 from django.db.models.signals import post_delete
 from django.dispatch import receiver
 
-from xuejiao.ledger.models import evidence_storage
+from xuejiao.core.storage import private_storage
 from xuejiao.orgs.scope import subtree_q
 from xuejiao.orgs.signals import organization_changed, subtree_changed
 
-from .completion import campaigns_covering, move_subtree, refresh_organization
+from .completion import campaigns_covering, move_subtree, refresh_organization, refresh_organizations
 from .models import ActionDocument
+from .signals import records_changed
+
+
+@receiver(records_changed)
+def _records_changed(sender, campaign, organizations, **kwargs):
+    """The one way completion hears of records: the ledger (and later modules) announce them."""
+    refresh_organizations(campaign, sorted(organizations, key=lambda organization: organization.path))
 
 
 @receiver(organization_changed)
@@ -37,4 +45,4 @@ def _delete_document_file(sender, instance, **kwargs):
     """Remove the stored file once the deletion is committed (also when its action goes)."""
     name = instance.file.name if instance.file else ""
     if name:
-        transaction.on_commit(lambda: evidence_storage.delete(name))
+        transaction.on_commit(lambda: private_storage.delete(name))

@@ -2,14 +2,13 @@
 
 from datetime import datetime, time, timedelta
 
-from django.db.models import F, Q, QuerySet
-from django.db.models.functions import Length
+from django.db.models import Q, QuerySet
 from django.utils import timezone
 
-from xuejiao.ledger.models import COUNTING_STATUSES, Activity
 from xuejiao.orgs.models import Organization
 from xuejiao.orgs.scope import PATH_END
 
+from . import sources
 from .models import ActionDocument, DocumentStatus, RequiredAction, RuleType
 
 
@@ -43,41 +42,6 @@ def applicable_organizations(action: RequiredAction) -> QuerySet:
     return queryset
 
 
-def counts_q(action: RequiredAction) -> Q:
-    """The condition an activity must meet to count towards the action (any organisation)."""
-    start, end = window(action)
-    condition = Q(
-        campaign_id=action.campaign_id,
-        status__in=COUNTING_STATUSES,
-        starts_at__gte=start,
-        starts_at__lt=end,
-    )
-    if action.activity_kinds:
-        condition &= Q(kind__in=action.activity_kinds)
-    if action.require_first_agenda:
-        condition &= Q(first_agenda=True)
-    if action.topic_keyword:
-        condition &= Q(title__contains=action.topic_keyword) | Q(topic__contains=action.topic_keyword)
-    if action.min_photos:
-        condition &= Q(photo_count__gte=action.min_photos)
-    if action.min_attendance_rate:
-        # present / expected >= rate%, without division: present * 100 >= rate * expected.
-        condition &= Q(expected__gt=0, present_x100__gte=F("expected") * action.min_attendance_rate)
-    return condition
-
-
-def counting_activities(action: RequiredAction) -> QuerySet:
-    """Activities that count towards the action (of every organisation)."""
-    queryset = Activity.objects.all()
-    if action.min_attendance_rate:
-        queryset = queryset.annotate(present_x100=F("present") * 100)
-    if action.min_summary_length:
-        queryset = queryset.annotate(summary_length=Length("summary")).filter(
-            summary_length__gte=action.min_summary_length
-        )
-    return queryset.filter(counts_q(action))
-
-
 def counting_documents(action: RequiredAction) -> QuerySet:
     start, end = window(action)
     return ActionDocument.objects.filter(
@@ -85,16 +49,33 @@ def counting_documents(action: RequiredAction) -> QuerySet:
     )
 
 
-def counted_records(action: RequiredAction) -> QuerySet:
-    """Whatever the rule counts (activities or accepted documents), with an `organization_id`."""
-    if action.rule_type == RuleType.DOCUMENT:
+class DocumentSource:
+    """The documents handed in for an action: campaigns' own source of completion."""
+
+    rule_type = RuleType.DOCUMENT
+    time_field = "submitted_at"
+
+    def counted(self, action: RequiredAction) -> QuerySet:
         return counting_documents(action)
-    return counting_activities(action)
+
+    def kind_choices(self) -> list[tuple[str, str]]:
+        return []
+
+    def optional(self, campaign, organization) -> None:
+        return None
+
+    def highlights(self, campaign) -> None:
+        return None
+
+
+def counted_records(action: RequiredAction) -> QuerySet:
+    """Whatever the rule counts (activities, accepted documents, …), with an `organization_id`."""
+    return sources.source_for(action.rule_type).counted(action)
 
 
 def record_time_field(action: RequiredAction) -> str:
-    """When a counted record happened: the activity's start, or the document's submission."""
-    return "submitted_at" if action.rule_type == RuleType.DOCUMENT else "starts_at"
+    """When a counted record happened: the activity's start, the document's submission, …"""
+    return sources.source_for(action.rule_type).time_field
 
 
 def required_count(action: RequiredAction) -> int:

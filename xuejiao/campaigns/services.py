@@ -12,12 +12,13 @@ from django.template.defaultfilters import filesizeformat
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from xuejiao.accounts import audit
-from xuejiao.accounts.models import AuditAction
 from xuejiao.accounts.permissions import manage_scope
+from xuejiao.audit import services as audit
+from xuejiao.audit.models import AuditAction
+from xuejiao.core import uploads
 from xuejiao.core.errors import PermissionDenied, ServiceError
-from xuejiao.ledger.permissions import can_record, can_review
-from xuejiao.ledger.services import evidence
+from xuejiao.core.storage import private_storage
+from xuejiao.orgs.permissions import can_record, can_review
 
 from .completion import rebuild_action, refresh_organization
 from .models import (
@@ -271,7 +272,7 @@ def save_phases(*, actor, campaign: Campaign, rows: list[dict], request=None) ->
 
 DOCX = "docx"
 DOCX_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
-DOCUMENT_FAMILIES = (evidence.PDF, evidence.IMAGE)
+DOCUMENT_FAMILIES = (uploads.PDF, uploads.IMAGE)
 REVIEW_DECISIONS = ("accept", "return")
 
 
@@ -306,7 +307,7 @@ def _zip_entries(upload) -> set[str] | None:
         upload.seek(0)
 
 
-def _prepare_docx(upload, name: str, size: int) -> evidence.Prepared:
+def _prepare_docx(upload, name: str, size: int) -> uploads.Prepared:
     entries = _zip_entries(upload)
     if entries is None or "word/document.xml" not in entries:
         _refuse_document(name, _("a compressed archive (ZIP) or an Office file other than Word"))
@@ -322,7 +323,7 @@ def _prepare_docx(upload, name: str, size: int) -> evidence.Prepared:
     for chunk in upload.chunks():
         digest.update(chunk)
     upload.seek(0)
-    return evidence.Prepared(
+    return uploads.Prepared(
         upload=upload,
         name=name[:255],
         family=DOCX,
@@ -333,9 +334,9 @@ def _prepare_docx(upload, name: str, size: int) -> evidence.Prepared:
     )
 
 
-def prepare_document(upload) -> evidence.Prepared:
+def prepare_document(upload) -> uploads.Prepared:
     """Check a handed-in file by its content, as the ledger checks evidence: PDF and pictures
-    through the evidence checks (magic bytes, size caps, pictures decoded), and Word .docx
+    through the upload checks of core.uploads (magic bytes, size caps, pictures decoded), and Word .docx
     as a ZIP container holding word/document.xml. Raise ServiceError with a precise message."""
     if upload is None:
         raise ServiceError(_("Choose the file to hand in."))
@@ -343,18 +344,18 @@ def prepare_document(upload) -> evidence.Prepared:
     if not upload.size:
         raise ServiceError(_("“%(name)s” is empty. It was not handed in.") % {"name": name})
     upload.seek(0)
-    head = upload.read(evidence.SNIFF_BYTES)
+    head = upload.read(uploads.SNIFF_BYTES)
     upload.seek(0)
     if head.startswith(b"PK\x03\x04"):
         return _prepare_docx(upload, name, upload.size)
     known = any(
         matcher.match(bytearray(head))
-        for matcher, family, _format in evidence.ALLOWED
+        for matcher, family, _format in uploads.ALLOWED
         if family in DOCUMENT_FAMILIES
     )
     if not known:
-        _refuse_document(name, evidence._what_it_is(head))
-    return evidence.prepare(upload)
+        _refuse_document(name, uploads._what_it_is(head))
+    return uploads.prepare(upload)
 
 
 def may_submit_documents(user, action: RequiredAction, organization) -> bool:
@@ -431,7 +432,7 @@ def submit_document(
             refresh_organization(organization, campaign)
     except BaseException:
         if stored:
-            evidence.evidence_storage.delete(stored)
+            private_storage.delete(stored)
         raise
     return document
 

@@ -5,7 +5,8 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from treebeard.mp_tree import MP_Node
 
-from .fields import PathField
+from xuejiao.core.fields import PathField
+
 from .pinyin import search_text_for
 
 

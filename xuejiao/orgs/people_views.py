@@ -12,8 +12,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from xuejiao.accounts.permissions import manage_scope, mask_phone
-from xuejiao.accounts.services import record_export
+from xuejiao.audit.services import record_export
 from xuejiao.core.errors import ServiceError
 from xuejiao.core.exports import export_file
 from xuejiao.core.pagination import paginate
@@ -21,7 +20,8 @@ from xuejiao.core.pagination import paginate
 from . import services
 from .forms import PeopleFilterForm, PersonForm
 from .models import Gender, Person
-from .scope import PATH_END, scope_for
+from .permissions import mask_phone
+from .scope import PATH_END, manage_scope, scope_for
 from .views import managed_org_or_403, visible_ancestors, visible_org_or_404
 
 EXPORT_LIMIT = 200_000

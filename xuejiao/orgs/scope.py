@@ -19,6 +19,8 @@ from dataclasses import dataclass
 from django.db.models import Model, Q, QuerySet
 from django.http import Http404
 
+from xuejiao.core.roles import MANAGING_ROLES, Role
+
 # Greater than every character of the path alphabet (0-9A-Z), so [p, p + PATH_END)
 # holds p and exactly its descendants.
 PATH_END = "~"
@@ -147,8 +149,6 @@ def scope_for(user, roles: Iterable[str] | None = None) -> Scope:
     cache = user.__dict__.setdefault("_scope_cache", {})
     if role_set in cache:
         return cache[role_set]
-    from xuejiao.accounts.roles import Role
-
     if user.is_superuser or user.has_role(Role.ADMIN) and (role_set is None or Role.ADMIN in role_set):
         scope = Scope(everything=True)
     else:
@@ -156,3 +156,8 @@ def scope_for(user, roles: Iterable[str] | None = None) -> Scope:
         scope = Scope.of(grants)
     cache[role_set] = scope
     return scope
+
+
+def manage_scope(user) -> Scope:
+    """The part of the tree in which `user` manages users and sees unmasked phones."""
+    return scope_for(user, MANAGING_ROLES)

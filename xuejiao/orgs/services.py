@@ -1,19 +1,19 @@
 """Every write to the organisation tree and the roster: permission, transaction, audit record."""
 
 from django.apps import apps
+from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.db.models import Value
 from django.db.models.functions import Concat, Substr
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from xuejiao.accounts import audit
-from xuejiao.accounts.models import AuditAction, User
-from xuejiao.accounts.permissions import manage_scope
+from xuejiao.audit import services as audit
+from xuejiao.audit.models import AuditAction
 from xuejiao.core.errors import PermissionDenied, ServiceError, StaleRecord
 
 from .models import Organization, OrgScopedModel, Person
-from .scope import subtree_q
+from .scope import manage_scope, subtree_q
 from .signals import organization_changed, subtree_changed
 
 ORG_FIELDS = ("code", "name", "short_name", "kind", "category", "sort_order", "established_on")
@@ -136,8 +136,8 @@ def _rewrite_copied_paths(old_prefix: str, new_prefix: str) -> None:
     if old_prefix == new_prefix:
         return
     copies = [(model, "org_path") for model in apps.get_models() if issubclass(model, OrgScopedModel)]
-    copies += [(User, "home_org_path")]
-    from xuejiao.accounts.models import AuditEntry
+    copies += [(get_user_model(), "home_org_path")]
+    from xuejiao.audit.models import AuditEntry
 
     copies += [(AuditEntry, "org_path")]
     for model, field in copies:

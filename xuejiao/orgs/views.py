@@ -8,16 +8,15 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from xuejiao.accounts.models import RoleAssignment
-from xuejiao.accounts.permissions import manage_scope, mask_phone
 from xuejiao.core.errors import ServiceError
 from xuejiao.core.pagination import paginate
 
 from . import services
 from .forms import MoveForm, OrganizationForm
 from .models import Category, Organization, Person
+from .permissions import mask_phone
 from .queries import ancestors_of, children_of, mark_expandable, scope_roots, search_organizations
-from .scope import scope_for
+from .scope import manage_scope, scope_for
 
 CHILDREN_BATCH = 100
 
@@ -140,9 +139,7 @@ def detail(request, pk):
         context["page_obj"] = page
     elif tab == "roles":
         context["assignments"] = (
-            RoleAssignment.objects.filter(organization=organization)
-            .select_related("user")
-            .order_by("role", "user__username")
+            organization.role_assignments.all().select_related("user").order_by("role", "user__username")
         )
     else:
         units = scope_for(request.user).filter(children_of(organization, include_archived=can_manage))

@@ -30,9 +30,9 @@ from django.db import connection, transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from xuejiao.accounts import audit
-from xuejiao.accounts.models import AuditAction
-from xuejiao.accounts.services import record_export
+from xuejiao.audit import services as audit
+from xuejiao.audit.models import AuditAction
+from xuejiao.audit.services import record_export
 from xuejiao.core.checkpoints import checkpoint_after
 from xuejiao.core.errors import PermissionDenied, ServiceError
 from xuejiao.core.exports import export_file

@@ -4,7 +4,7 @@ import django.contrib.auth.models
 import django.contrib.auth.validators
 import django.db.models.deletion
 import django.utils.timezone
-import xuejiao.orgs.fields
+import xuejiao.core.fields
 from django.conf import settings
 from django.db import migrations, models
 
@@ -35,7 +35,7 @@ class Migration(migrations.Migration):
                 ('date_joined', models.DateTimeField(default=django.utils.timezone.now, verbose_name='date joined')),
                 ('display_name', models.CharField(blank=True, max_length=50, verbose_name='display name')),
                 ('must_change_password', models.BooleanField(default=True, verbose_name='must change password')),
-                ('home_org_path', xuejiao.orgs.fields.PathField(blank=True, db_index=True, default='', editable=False, max_length=255)),
+                ('home_org_path', xuejiao.core.fields.PathField(blank=True, db_index=True, default='', editable=False, max_length=255)),
                 ('groups', models.ManyToManyField(blank=True, help_text='The groups this user belongs to. A user will get all permissions granted to each of their groups.', related_name='user_set', related_query_name='user', to='auth.group', verbose_name='groups')),
                 ('home_organization', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='orgs.organization', verbose_name='organisation')),
                 ('person', models.OneToOneField(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='user', to='orgs.person', verbose_name='person')),
@@ -74,7 +74,7 @@ class Migration(migrations.Migration):
                 ('created_at', models.DateTimeField(db_index=True, default=django.utils.timezone.now)),
                 ('username', models.CharField(blank=True, max_length=150)),
                 ('action', models.CharField(choices=[('login', 'Login'), ('login_failed', 'Failed login'), ('logout', 'Logout'), ('locked_out', 'Locked out'), ('password_changed', 'Password changed'), ('create', 'Create'), ('update', 'Update'), ('delete', 'Delete'), ('grant', 'Grant role'), ('revoke', 'Revoke role'), ('token_created', 'API token created'), ('token_revoked', 'API token revoked'), ('export', 'Export'), ('move', 'Move'), ('archive', 'Archive')], max_length=32)),
-                ('org_path', xuejiao.orgs.fields.PathField(blank=True, db_index=True, default='', max_length=255)),
+                ('org_path', xuejiao.core.fields.PathField(blank=True, db_index=True, default='', max_length=255)),
                 ('object_type', models.CharField(blank=True, max_length=50)),
                 ('object_id', models.CharField(blank=True, max_length=50)),
                 ('summary', models.CharField(blank=True, max_length=300)),

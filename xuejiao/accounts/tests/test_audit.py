@@ -16,8 +16,9 @@ from django.utils.html import escape
 
 from conftest import PASSWORD
 from xuejiao.accounts import services as account_services
-from xuejiao.accounts.models import ApiToken, AuditAction, AuditEntry, RoleAssignment, User
-from xuejiao.accounts.roles import Role
+from xuejiao.accounts.models import ApiToken, RoleAssignment, User
+from xuejiao.audit.models import AuditAction, AuditEntry
+from xuejiao.core.roles import Role
 from xuejiao.orgs import services as org_services
 from xuejiao.orgs.models import Person
 
@@ -392,7 +393,7 @@ def test_the_zhongyuan_admins_audit_log_never_shows_an_entry_about_erqi(tree, pe
 def test_entries_outlive_what_they_link_to(personas, tree):
     """The links carry no database constraint; deleting the user or the organisation clears
     them, and the entry keeps the name and the path it was written with."""
-    from xuejiao.accounts import audit
+    from xuejiao.audit import services as audit
     from xuejiao.orgs.models import Kind, Organization
 
     leaver = User.objects.create_user(username="leaver", display_name="leaver")

@@ -2,7 +2,7 @@
 
 from django.urls import reverse
 
-from xuejiao.accounts.models import AuditEntry
+from xuejiao.audit.models import AuditEntry
 from xuejiao.orgs.models import Person
 
 

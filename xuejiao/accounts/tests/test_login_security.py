@@ -19,11 +19,12 @@ from django.urls import reverse
 from django.utils import translation
 
 from conftest import PASSWORD
-from xuejiao.accounts.client_ip import client_ip
-from xuejiao.accounts.models import AuditAction, AuditEntry, User
+from xuejiao.accounts.models import User
+from xuejiao.audit.models import AuditAction, AuditEntry
+from xuejiao.core.client_ip import client_ip
 
 LOGIN = reverse("accounts:login")
-HOME = reverse("core:home")
+HOME = reverse("home:home")
 START = datetime(2021, 3, 2, 9, 0, tzinfo=ZoneInfo("Asia/Shanghai"))
 
 

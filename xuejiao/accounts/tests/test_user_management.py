@@ -13,10 +13,11 @@ from django.utils import translation
 from django.utils.html import escape
 
 from xuejiao.accounts import services
-from xuejiao.accounts.models import AuditAction, AuditEntry, RoleAssignment, User
+from xuejiao.accounts.models import RoleAssignment, User
 from xuejiao.accounts.permissions import grantable_roles
-from xuejiao.accounts.roles import Role
+from xuejiao.audit.models import AuditAction, AuditEntry
 from xuejiao.core.errors import PermissionDenied, ServiceError
+from xuejiao.core.roles import Role
 
 GOOD_PASSWORD = "Xuejiao2021a"
 
@@ -396,7 +397,7 @@ def test_a_deactivated_user_can_no_longer_log_in_or_use_the_session(personas, tr
     member = make_user("member", tree.renhe, Role.OPERATOR)
     member_client = client_for("street_operator")
     services.set_active(actor=personas["erqi_admin"], user=personas["street_operator"], active=False)
-    assert member_client.get(reverse("core:home")).status_code == 302
+    assert member_client.get(reverse("home:home")).status_code == 302
     assert member_client.get("/api/v1/me").status_code == 401
     services.set_active(actor=personas["erqi_admin"], user=member, active=False)
     assert not User.objects.get(pk=member.pk).is_active

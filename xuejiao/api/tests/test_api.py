@@ -11,8 +11,9 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.utils import translation
 
-from xuejiao.accounts.models import ApiToken, AuditEntry
+from xuejiao.accounts.models import ApiToken
 from xuejiao.accounts.services import create_api_token, revoke_api_token
+from xuejiao.audit.models import AuditEntry
 from xuejiao.orgs.models import Category, Kind, Organization
 
 

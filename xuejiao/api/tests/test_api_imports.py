@@ -6,8 +6,8 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 
-from xuejiao.accounts.models import AuditEntry
 from xuejiao.accounts.services import create_api_token
+from xuejiao.audit.models import AuditEntry
 from xuejiao.campaigns import services as campaign_services
 from xuejiao.campaigns.models import Completion
 from xuejiao.ledger.models import Activity, ActivityKind

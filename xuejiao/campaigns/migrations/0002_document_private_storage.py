@@ -12,7 +12,7 @@ from django.conf import settings
 from django.db import migrations, models
 
 import xuejiao.campaigns.models
-import xuejiao.ledger.models.evidence
+import xuejiao.core.storage
 
 
 def move_files_out_of_media(apps, schema_editor):
@@ -57,7 +57,7 @@ class Migration(migrations.Migration):
         migrations.AlterField(
             model_name='actiondocument',
             name='file',
-            field=models.FileField(max_length=200, storage=xuejiao.ledger.models.evidence.EvidenceStorage(), upload_to=xuejiao.campaigns.models.document_path, verbose_name='file'),
+            field=models.FileField(max_length=200, storage=xuejiao.core.storage.PrivateStorage(), upload_to=xuejiao.campaigns.models.document_path, verbose_name='file'),
         ),
         migrations.AddIndex(
             model_name='actiondocument',

@@ -16,7 +16,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from django.utils import timezone, translation
 
-from xuejiao.accounts.models import AuditAction, AuditEntry
+from xuejiao.audit.models import AuditAction, AuditEntry
 from xuejiao.campaigns import services
 from xuejiao.campaigns.models import (
     ActionDocument,

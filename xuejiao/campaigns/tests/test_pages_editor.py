@@ -9,7 +9,7 @@ from django.utils import timezone
 from django.utils.html import escape
 from django.utils.translation import gettext, override
 
-from xuejiao.accounts.models import AuditAction, AuditEntry
+from xuejiao.audit.models import AuditAction, AuditEntry
 from xuejiao.campaigns.models import Campaign, Completion, Phase, RequiredAction, RuleType
 from xuejiao.ledger.models import ActivityKind
 from xuejiao.orgs.models import Category, Kind, System

@@ -20,7 +20,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from xuejiao.accounts.models import AuditAction, AuditEntry
+from xuejiao.audit.models import AuditAction, AuditEntry
 from xuejiao.campaigns import services as campaign_services
 from xuejiao.campaigns.queries import Status
 from xuejiao.campaigns.views.common import ledger_links

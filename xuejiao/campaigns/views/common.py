@@ -10,11 +10,11 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 
-from xuejiao.ledger.models import ActivityKind
 from xuejiao.orgs.models import Category, Kind, Organization
 from xuejiao.orgs.queries import ancestors_of, scope_roots
 from xuejiao.orgs.scope import PATH_END, scope_for
 
+from .. import sources
 from ..models import Campaign, RequiredAction, RuleType
 from ..permissions import can_run, visible_campaigns
 
@@ -131,7 +131,10 @@ def rule_summary(action: RequiredAction) -> str:
     else:
         parts = [
             _("At least %(n)d × %(kinds)s")
-            % {"n": max(action.min_count, 1), "kinds": _names(ActivityKind.choices, action.activity_kinds)}
+            % {
+                "n": max(action.min_count, 1),
+                "kinds": _names(sources.kind_choices(RuleType.ACTIVITY_COUNT), action.activity_kinds),
+            }
         ]
         if action.require_first_agenda:
             parts.append(_("with the first agenda item"))

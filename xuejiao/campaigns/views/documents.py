@@ -20,8 +20,8 @@ from django.views.decorators.http import require_POST
 
 from xuejiao.core.errors import PermissionDenied, ServiceError
 from xuejiao.core.pagination import paginate
-from xuejiao.ledger.permissions import REVIEWING_ROLES, can_record, can_review
 from xuejiao.orgs.models import Organization
+from xuejiao.orgs.permissions import REVIEWING_ROLES, can_record, can_review
 from xuejiao.orgs.scope import PATH_END, scope_for
 
 from .. import services

@@ -15,11 +15,10 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from xuejiao.accounts.services import record_export
+from xuejiao.audit.services import record_export
 from xuejiao.core.errors import ServiceError
 from xuejiao.core.exports import export_file
 from xuejiao.core.pagination import paginate
-from xuejiao.ledger.models import Activity
 from xuejiao.orgs.models import Category, Organization
 from xuejiao.orgs.queries import children_of
 from xuejiao.orgs.scope import scope_for
@@ -353,9 +352,7 @@ def org_checklist(request, pk, org_pk):
     done = sum(1 for item in applicable if item["status"] == Status.DONE)
     optional = paginate(request, optional_activities(campaign, organization))
     own_highlights = list(
-        Activity.objects.filter(
-            organization_id=organization.pk, campaign=campaign, is_highlight=True
-        ).order_by("-starts_at")[:10]
+        highlights(campaign, scope_for(request.user)).filter(organization_id=organization.pk)[:10]
     )
     return render(
         request,

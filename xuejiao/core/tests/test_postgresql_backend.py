@@ -5,7 +5,7 @@ import pytest
 from django.apps import apps
 from django.db import connection
 
-from xuejiao.orgs.fields import PathField
+from xuejiao.core.fields import PathField
 
 pytestmark = pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL schema")
 

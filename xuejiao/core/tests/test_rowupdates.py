@@ -3,7 +3,7 @@
 import datetime as dt
 from zoneinfo import ZoneInfo
 
-from xuejiao.accounts.models import AuditEntry
+from xuejiao.audit.models import AuditEntry
 from xuejiao.core.rowupdates import update_rows
 from xuejiao.orgs.models import Person
 

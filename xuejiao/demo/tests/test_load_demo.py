@@ -2,8 +2,8 @@ import pytest
 from django.db.models import F, Q
 
 from xuejiao.accounts.models import RoleAssignment, User
-from xuejiao.accounts.roles import Role
 from xuejiao.campaigns.models import Campaign, Completion
+from xuejiao.core.roles import Role
 from xuejiao.demo.zhengzhou.personas import PASSWORD
 from xuejiao.ledger.models import Activity
 from xuejiao.orgs.models import Category, Kind, Organization, Person

@@ -4,8 +4,9 @@ import pytest
 from django.core.management.base import CommandError
 from django.db.models import F
 
-from xuejiao.accounts.models import AuditAction, AuditEntry, RoleAssignment, User
-from xuejiao.accounts.roles import Role
+from xuejiao.accounts.models import RoleAssignment, User
+from xuejiao.audit.models import AuditAction, AuditEntry
+from xuejiao.core.roles import Role
 from xuejiao.demo.scale import ROOT_CODE, ScaleError, level_sizes, roster_sizes, spread
 from xuejiao.orgs.models import Category, Organization, Person
 

@@ -2,7 +2,7 @@
 
 from dataclasses import dataclass
 
-from xuejiao.accounts.roles import Role
+from xuejiao.core.roles import Role
 
 PASSWORD = "Xuejiao@2021"
 

@@ -8,7 +8,7 @@ it on both databases.
 
 from django.db import migrations
 
-import xuejiao.orgs.fields
+import xuejiao.core.fields
 
 INDEX = "ledger_activity_org_path_78e87294"
 
@@ -24,7 +24,7 @@ class Migration(migrations.Migration):
                 migrations.AlterField(
                     model_name="activity",
                     name="org_path",
-                    field=xuejiao.orgs.fields.PathField(editable=False, max_length=255),
+                    field=xuejiao.core.fields.PathField(editable=False, max_length=255),
                 ),
             ],
             database_operations=[

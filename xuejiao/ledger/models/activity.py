@@ -5,7 +5,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from xuejiao.orgs.fields import PathField
+from xuejiao.core.fields import PathField
 from xuejiao.orgs.models import Organization, OrgScopedModel, Person
 
 

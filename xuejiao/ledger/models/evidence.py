@@ -9,37 +9,18 @@ import uuid
 from pathlib import PurePosixPath
 
 from django.conf import settings
-from django.core.files.storage import FileSystemStorage
 from django.db import models, transaction
 from django.db.models.signals import post_delete
 from django.dispatch import receiver
 from django.utils import timezone
-from django.utils.deconstruct import deconstructible
 from django.utils.translation import gettext_lazy as _
+
+from xuejiao.core.storage import private_storage
 
 from .activity import Activity
 
-
-@deconstructible
-class EvidenceStorage(FileSystemStorage):
-    """The file system under settings.EVIDENCE_ROOT, read at every use (tests move it)."""
-
-    def __init__(self):
-        super().__init__(base_url=None)
-
-    @property
-    def base_location(self):
-        return str(settings.EVIDENCE_ROOT)
-
-    @property
-    def location(self):
-        return str(settings.EVIDENCE_ROOT)
-
-    def url(self, name):
-        raise NotImplementedError("Evidence has no public URL; use the ledger:evidence_file view.")
-
-
-evidence_storage = EvidenceStorage()
+# Evidence lives in the private storage shared with study materials and action documents.
+evidence_storage = private_storage
 
 
 class EvidenceKind(models.TextChoices):

@@ -5,13 +5,13 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from xuejiao.accounts import audit
-from xuejiao.accounts.models import AuditAction
-from xuejiao.campaigns.completion import refresh_organization
+from xuejiao.audit import services as audit
+from xuejiao.audit.models import AuditAction
 from xuejiao.core.errors import PermissionDenied, ServiceError, StaleRecord
+from xuejiao.orgs.permissions import can_record, can_review
 
+from ..completion import announce_changes
 from ..models import COUNTING_STATUSES, Activity, ActivityStatus, Correction
-from ..permissions import can_record, can_review
 from .materials import create_make_up_tasks
 
 # Fields a recorder fills in; everything else is set by the workflow.
@@ -68,7 +68,7 @@ def validate_activity(organization, fields: dict) -> None:
 
 def _refresh(activity: Activity, *campaigns) -> None:
     for campaign in {c for c in campaigns if c is not None}:
-        refresh_organization(activity.organization, campaign)
+        announce_changes(campaign, [activity.organization])
 
 
 def create_activity(

@@ -11,11 +11,12 @@ from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from xuejiao.accounts import audit
-from xuejiao.accounts.models import AuditAction
 from xuejiao.accounts.permissions import manage_scope
+from xuejiao.audit import services as audit
+from xuejiao.audit.models import AuditAction
 from xuejiao.core.errors import PermissionDenied, ServiceError
 from xuejiao.orgs.models import Organization
+from xuejiao.orgs.permissions import can_record, can_review
 from xuejiao.orgs.scope import PATH_END
 
 from ..models import (
@@ -30,7 +31,6 @@ from ..models import (
     MaterialKind,
     Reflection,
 )
-from ..permissions import can_record, can_review
 from . import evidence
 
 MATERIAL_FIELDS = ("campaign", "kind", "title", "body", "url", "deadline")

@@ -27,15 +27,15 @@ from django.db.models import Count
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from xuejiao.accounts import audit
-from xuejiao.accounts.client_ip import client_ip
-from xuejiao.accounts.models import AuditAction
-from xuejiao.campaigns.completion import refresh_organization
+from xuejiao.audit import services as audit
+from xuejiao.audit.models import AuditAction
+from xuejiao.core.client_ip import client_ip
 from xuejiao.core.errors import PermissionDenied, ServiceError
 from xuejiao.orgs.models import Person
+from xuejiao.orgs.permissions import can_record
 
+from ..completion import announce_changes
 from ..models import COUNTING_STATUSES, Activity, Attendance, AttendanceStatus
-from ..permissions import can_record
 from .materials import create_make_up_tasks
 
 SIGNIN_OPENS_BEFORE = timedelta(minutes=30)
@@ -125,7 +125,7 @@ def recount_attendance(activity: Activity) -> None:
         return
     activity.save(update_fields=["expected", "present", "on_leave", "absent", "updated_at"])
     if activity.status in COUNTING_STATUSES:
-        refresh_organization(activity.organization, activity.campaign)
+        announce_changes(activity.campaign, [activity.organization])
 
 
 def uses_marks(activity: Activity) -> bool:

@@ -8,12 +8,12 @@ import pytest
 from django.urls import reverse
 from PIL import Image
 
-from xuejiao.accounts.models import AuditEntry
+from xuejiao.audit.models import AuditEntry
 from xuejiao.campaigns.models import Completion
+from xuejiao.core import uploads
 from xuejiao.core.errors import PermissionDenied, ServiceError
 from xuejiao.ledger import services
 from xuejiao.ledger.models import Activity, Evidence, EvidenceKind
-from xuejiao.ledger.services import evidence as evidence_service
 
 from .helpers import image_bytes, jpeg, pdf_bytes, png, upload
 
@@ -157,7 +157,7 @@ def test_images_get_an_upright_thumbnail(personas, draft):
 def test_a_large_photo_gets_a_small_thumbnail(personas, draft):
     (evidence,) = attach(personas, draft, png("large.png", size=(2000, 1500)))
     with evidence.thumbnail.open("rb") as thumb, Image.open(thumb) as picture:
-        assert max(picture.size) == evidence_service.THUMBNAIL_SIZE
+        assert max(picture.size) == uploads.THUMBNAIL_SIZE
 
 
 def test_photo_count_follows_the_photos_and_completion_follows_photo_count(

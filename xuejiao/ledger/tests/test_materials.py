@@ -12,7 +12,8 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from PIL import Image
 
-from xuejiao.accounts.models import AuditEntry, User
+from xuejiao.accounts.models import User
+from xuejiao.audit.models import AuditEntry
 from xuejiao.core.errors import PermissionDenied, ServiceError
 from xuejiao.ledger import services
 from xuejiao.ledger.models import (

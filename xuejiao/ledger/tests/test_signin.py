@@ -6,7 +6,7 @@ import pytest
 import time_machine
 from django.urls import reverse
 
-from xuejiao.accounts.models import AuditEntry
+from xuejiao.audit.models import AuditEntry
 from xuejiao.campaigns import services as campaign_services
 from xuejiao.campaigns.models import Completion
 from xuejiao.core.errors import PermissionDenied, ServiceError

@@ -11,7 +11,8 @@ from django.urls import reverse
 from django.utils import translation
 from django.utils.html import escape
 
-from xuejiao.accounts.models import AuditAction, AuditEntry, User
+from xuejiao.accounts.models import User
+from xuejiao.audit.models import AuditAction, AuditEntry
 from xuejiao.core.errors import PermissionDenied, ServiceError
 from xuejiao.orgs import services
 from xuejiao.orgs.models import Organization, OrgScopedModel, Person
@@ -62,7 +63,7 @@ def history(tree, personas, client_for):
     erqi_admin = personas["erqi_admin"]
     services.update_organization(actor=erqi_admin, organization=tree.zhengfei, short_name="郑飞")
     services.create_person(actor=erqi_admin, organization=tree.zhengfei_branch, name="孙丽")
-    client_for("street_operator").get(reverse("core:home"))
+    client_for("street_operator").get(reverse("home:home"))
     return AuditEntry.objects.filter(org_path__startswith=tree.renhe.path).count()
 
 

@@ -226,7 +226,7 @@ def test_the_people_list_filters_by_organisation_name_and_membership(tree, clien
 def test_a_roster_export_too_large_for_one_file_is_refused_and_a_narrower_one_is_whole(
     tree, client_for, monkeypatch
 ):
-    from xuejiao.accounts.models import AuditEntry
+    from xuejiao.audit.models import AuditEntry
     from xuejiao.orgs import people_views
 
     monkeypatch.setattr(people_views, "EXPORT_LIMIT", 3)

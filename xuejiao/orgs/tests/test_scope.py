@@ -1,6 +1,6 @@
 import pytest
 
-from xuejiao.accounts.roles import Role
+from xuejiao.core.roles import Role
 from xuejiao.orgs.models import Organization, Person
 from xuejiao.orgs.scope import Grant, Scope, scope_for
 

@@ -30,7 +30,7 @@ campaigns its downloader sees, and the import accepts only a campaign the import
 (campaigns.permissions.visible_campaigns).
 
 Writes are in bulk, inside the framework's one transaction: new records by
-sheets.bulk.insert with one audit entry each (the entry create_activity writes), changed
+core.bulk.insert with one audit entry each (the entry create_activity writes), changed
 records by bulk_update with the entry update_activity writes, then the completion figures
 of the organisations the import touched, once per campaign (refresh_organizations).
 """
@@ -43,10 +43,12 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, pgettext_lazy
 
-from xuejiao.accounts.models import AuditAction
+from xuejiao.audit import services as audit
+from xuejiao.audit.models import AuditAction
 from xuejiao.campaigns.completion import refresh_organizations
 from xuejiao.campaigns.models import Campaign
 from xuejiao.campaigns.permissions import visible_campaigns
+from xuejiao.core import bulk
 from xuejiao.core.errors import ServiceError
 from xuejiao.ledger.models import (
     COUNTING_STATUSES,
@@ -56,13 +58,13 @@ from xuejiao.ledger.models import (
     Attendance,
     Mode,
 )
-from xuejiao.ledger.permissions import RECORDING_ROLES
 from xuejiao.ledger.services import ACTIVITY_FIELDS, create_make_up_tasks, validate_activity
 from xuejiao.ledger.services.materials import MISSED
 from xuejiao.orgs.models import Organization
+from xuejiao.orgs.permissions import RECORDING_ROLES
 from xuejiao.orgs.scope import PATH_END, scope_for
 
-from .. import bulk, parsers
+from .. import parsers
 from ..lookups import OrgLookup, chunked
 from ..spec import Column, Plan, Row, SheetSpec, no_progress
 from .activity_cells import (
@@ -507,7 +509,7 @@ class ActivitySheet(SheetSpec):
             for fields in batch:
                 fields["submitted_at"] = now if fields["status"] == ActivityStatus.SUBMITTED else None
             ids = bulk.insert(Activity, batch, same=same, returning_ids=True)
-            bulk.insert_audit(
+            audit.record_many(
                 actor,
                 AuditAction.CREATE,
                 (
@@ -567,7 +569,7 @@ class ActivitySheet(SheetSpec):
                 }
             )
         Activity.objects.bulk_update(list(records.values()), sorted(names))
-        bulk.insert_audit(actor, AuditAction.UPDATE, entries)
+        audit.record_many(actor, AuditAction.UPDATE, entries)
         if submitted:
             # Members marked absent or on leave get their make-up study task, as on submitting.
             with_missed = set(

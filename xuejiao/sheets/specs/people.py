@@ -8,7 +8,7 @@ person. A changed name or phone, or a move to another organisation, is a differe
 and so a new person: make those changes on the roster page. Two people of one
 organisation with the same name and phone cannot be told apart and are refused.
 
-New people are written in bulk (sheets.bulk.insert, and one audit entry each, as
+New people are written in bulk (core.bulk.insert, and one audit entry each, as
 create_person writes), after the same checks as orgs.services.create_person and the person form: the
 organisation is managed by the importer and not archived; name, phone and lengths valid.
 Changed people go through orgs.services.update_person.
@@ -21,13 +21,16 @@ from dataclasses import dataclass, field
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, pgettext_lazy
 
-from xuejiao.accounts.models import AuditAction
-from xuejiao.accounts.permissions import manage_scope, mask_phone
+from xuejiao.accounts.permissions import manage_scope
+from xuejiao.audit import services as audit
+from xuejiao.audit.models import AuditAction
+from xuejiao.core import bulk
 from xuejiao.orgs import services as org_services
 from xuejiao.orgs.models import Gender, Organization, Person
+from xuejiao.orgs.permissions import mask_phone
 from xuejiao.orgs.scope import PATH_END, scope_for
 
-from .. import bulk, parsers
+from .. import parsers
 from ..lookups import OrgLookup, chunked
 from ..spec import Column, Plan, Row, SheetSpec, no_progress
 from .orgs import org_code
@@ -196,7 +199,7 @@ class PeopleSheet(SheetSpec):
     def audit_created(self, actor, people: list[dict], ids: list[int]) -> None:
         """The entry orgs.services.create_person writes, for each new person."""
         summary = _("Added %(name)s to the roster")
-        bulk.insert_audit(
+        audit.record_many(
             actor,
             AuditAction.CREATE,
             (

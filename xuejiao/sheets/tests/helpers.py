@@ -5,7 +5,7 @@ import io
 import openpyxl
 from django.core.files.uploadedfile import SimpleUploadedFile
 
-from xuejiao.accounts.models import AuditEntry
+from xuejiao.audit.models import AuditEntry
 from xuejiao.orgs.models import Organization, Person
 from xuejiao.sheets import services
 from xuejiao.sheets.spec import get_spec

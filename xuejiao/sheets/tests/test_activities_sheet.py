@@ -10,11 +10,12 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from xuejiao.accounts.models import AuditAction, AuditEntry, RoleAssignment
-from xuejiao.accounts.roles import Role
+from xuejiao.accounts.models import RoleAssignment
+from xuejiao.audit.models import AuditAction, AuditEntry
 from xuejiao.campaigns import services as campaign_services
 from xuejiao.campaigns.models import Completion, CompletionRollup
 from xuejiao.core.errors import PermissionDenied
+from xuejiao.core.roles import Role
 from xuejiao.ledger import services as ledger
 from xuejiao.ledger.models import Activity, ActivityKind, ActivityStatus, Mode
 from xuejiao.orgs.models import Category

@@ -8,8 +8,8 @@ import zipfile
 import pytest
 
 from xuejiao.accounts.models import RoleAssignment
-from xuejiao.accounts.roles import Role
 from xuejiao.core.errors import ServiceError
+from xuejiao.core.roles import Role
 from xuejiao.orgs.models import Person
 from xuejiao.sheets import parsers
 from xuejiao.sheets.spec import Column, Plan, SheetSpec, _registry, register

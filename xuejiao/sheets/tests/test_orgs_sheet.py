@@ -2,7 +2,7 @@
 
 import pytest
 
-from xuejiao.accounts.models import AuditAction, AuditEntry
+from xuejiao.audit.models import AuditAction, AuditEntry
 from xuejiao.orgs.models import Category, Kind, Organization
 from xuejiao.sheets import services
 from xuejiao.sheets.spec import get_spec

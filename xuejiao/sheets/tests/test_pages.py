@@ -172,7 +172,7 @@ def test_the_export_can_be_narrowed_to_an_organisation_in_scope(client_for, tree
 
 
 def test_an_export_over_the_limit_is_refused_with_the_way_out(client_for, tree, settings):
-    from xuejiao.accounts.models import AuditEntry
+    from xuejiao.audit.models import AuditEntry
 
     settings.SHEETS_EXPORT_MAX_ROWS = 2
     client = client_for("erqi_admin")
@@ -198,7 +198,7 @@ def test_an_export_over_the_limit_is_refused_with_the_way_out(client_for, tree, 
 def test_rows_added_after_the_count_are_refused_not_cut_off(client_for, tree, settings, monkeypatch):
     """The count and the rows are two queries: a list that grew past the limit in between
     is refused at the first row too many."""
-    from xuejiao.accounts.models import AuditEntry
+    from xuejiao.audit.models import AuditEntry
 
     settings.SHEETS_EXPORT_MAX_ROWS = 3
     monkeypatch.setattr("xuejiao.core.exports.more_than", lambda queryset, limit: False)

@@ -3,7 +3,7 @@ updates through the service, export → import, scope."""
 
 import pytest
 
-from xuejiao.accounts.models import AuditAction, AuditEntry
+from xuejiao.audit.models import AuditAction, AuditEntry
 from xuejiao.core.errors import PermissionDenied
 from xuejiao.orgs import services as org_services
 from xuejiao.orgs.models import Gender, Person

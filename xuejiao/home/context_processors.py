@@ -4,11 +4,11 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from xuejiao.accounts.permissions import can_manage_users
-from xuejiao.accounts.roles import RANK, Role
+from xuejiao.core.roles import RANK, Role
 
 # (url name, label, icon, who sees it)
 NAV_ITEMS = [
-    ("core:home", _("Home"), "home", "all"),
+    ("home:home", _("Home"), "home", "all"),
     ("orgs:tree", _("Organisations"), "sitemap", "all"),
     ("orgs:people", _("People"), "users", "all"),
     ("ledger:activities", _("Ledger"), "notebook", "all"),

@@ -1,8 +1,10 @@
-"""Who records, who reviews. Built on the one scope function."""
+"""What a user may do for a unit: record its work, review it, see its people's phones.
+Built on the one scope function."""
 
-from xuejiao.accounts.roles import Role
-from xuejiao.orgs.models import Organization
-from xuejiao.orgs.scope import scope_for
+from xuejiao.core.roles import Role
+
+from .models import Organization
+from .scope import manage_scope, scope_for
 
 RECORDING_ROLES = frozenset({Role.ADMIN, Role.CAMPAIGN_OFFICE, Role.OPERATOR})
 REVIEWING_ROLES = frozenset({Role.ADMIN, Role.CAMPAIGN_OFFICE})
@@ -21,3 +23,13 @@ def can_review(user, organization) -> bool:
         return False
     parent_path = organization.path[: -Organization.steplen]
     return scope.covers_path(parent_path) and scope.covers(organization)
+
+
+def sees_phone_of(user, organization) -> bool:
+    return manage_scope(user).covers(organization)
+
+
+def mask_phone(phone: str) -> str:
+    if len(phone) < 7:
+        return "*" * len(phone)
+    return phone[:3] + "*" * (len(phone) - 7) + phone[-4:]

@@ -1,4 +1,4 @@
-"""Fast INSERT of many rows for the bulk apply path of a sheet.
+"""Fast INSERT of many rows, for the bulk paths of the services (imports write through them).
 
 Django's bulk_create prepares every field of every object through the ORM (≈90 µs an
 object here), which caps an import near 5,000 rows/s once each row also gets its audit
@@ -31,7 +31,6 @@ from collections.abc import Callable, Iterable
 from operator import itemgetter
 
 from django.db import connection, models
-from django.utils import timezone
 
 from xuejiao.core.rowupdates import PLAIN
 
@@ -182,18 +181,3 @@ def _row_values(plain: list[str], converted: list[tuple], constants: list) -> Ca
         return (*pick(row), *[convert(row[name]) for name, convert in converted], *constants)
 
     return values
-
-
-def insert_audit(actor, action: str, entries: Iterable[dict]) -> None:
-    """One audit entry per record written in bulk, as accounts.audit.record writes it from a
-    service (who and when; there is no request in a background import). Each entry gives
-    organization_id, org_path, object_type, object_id, summary and optionally changes."""
-    from xuejiao.accounts.models import AuditEntry
-
-    same = {
-        "created_at": timezone.now(),
-        "user_id": actor.pk,
-        "username": actor.get_username(),
-        "action": action,
-    }
-    insert(AuditEntry, entries, same=same)

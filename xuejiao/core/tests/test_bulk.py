@@ -2,9 +2,9 @@
 
 from django.utils import timezone
 
-from xuejiao.accounts.models import AuditEntry
+from xuejiao.audit.models import AuditEntry
+from xuejiao.core import bulk
 from xuejiao.orgs.models import Person
-from xuejiao.sheets import bulk
 
 
 def test_rows_defaults_and_ids_in_order(tree):

@@ -1,7 +1,7 @@
 """The page header: the user's scope, named from the one query that reads the roles."""
 
 from xuejiao.accounts.models import User
-from xuejiao.core.context_processors import scope_label
+from xuejiao.home.context_processors import scope_label
 
 
 def test_the_scope_label_costs_only_the_roles_query(personas, django_assert_num_queries):

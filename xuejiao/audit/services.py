@@ -1,9 +1,13 @@
-"""Writing the audit trail. Services call `record`; login signals are wired here."""
+"""Writing the audit trail: every service calls `record` inside its transaction."""
 
-from django.contrib.auth.signals import user_logged_in, user_logged_out, user_login_failed
-from django.dispatch import receiver
+from collections.abc import Iterable
 
-from .client_ip import client_ip
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from xuejiao.core import bulk
+from xuejiao.core.client_ip import client_ip
+
 from .models import AuditAction, AuditEntry
 
 
@@ -37,26 +41,25 @@ def record(
     )
 
 
-@receiver(user_logged_in)
-def _logged_in(sender, request, user, **kwargs):
-    record(AuditAction.LOGIN, actor=user, request=request)
-
-
-@receiver(user_logged_out)
-def _logged_out(sender, request, user, **kwargs):
-    if user is not None:
-        record(AuditAction.LOGOUT, actor=user, request=request)
-
-
-@receiver(user_login_failed)
-def _login_failed(sender, credentials, request=None, **kwargs):
-    from .models import User
-
-    username = (credentials or {}).get("username", "")[:150]
-    known = User.objects.filter(username=username).select_related("home_organization").first()
+def record_export(*, actor, what: str, rows: int, organization=None, request=None) -> None:
     record(
-        AuditAction.LOGIN_FAILED,
+        AuditAction.EXPORT,
+        actor=actor,
         request=request,
-        username=username,
-        organization=known.home_organization if known else None,
+        organization=organization,
+        summary=_("Exported %(what)s (%(rows)d rows)") % {"what": what, "rows": rows},
+        changes={"what": what, "rows": rows},
     )
+
+
+def record_many(actor, action: str, entries: Iterable[dict]) -> None:
+    """One audit entry per record written in bulk, as `record` writes it from a service (who
+    and when; there is no request in a background import). Each entry gives
+    organization_id, org_path, object_type, object_id, summary and optionally changes."""
+    same = {
+        "created_at": timezone.now(),
+        "user_id": actor.pk,
+        "username": actor.get_username(),
+        "action": action,
+    }
+    bulk.insert(AuditEntry, entries, same=same)
