@@ -1,6 +1,8 @@
 """Every write to users, roles and tokens: permission, transaction, audit record."""
 
+from django.contrib.auth import SESSION_KEY
 from django.contrib.auth.password_validation import validate_password
+from django.contrib.sessions.models import Session
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -10,7 +12,7 @@ from xuejiao.audit.models import AuditAction
 from xuejiao.core.errors import PermissionDenied, ServiceError
 
 from .models import ApiToken, RoleAssignment, User
-from .permissions import can_grant, manage_scope
+from .permissions import can_grant, can_manage_user, manage_scope
 
 
 def create_user(
@@ -42,9 +44,14 @@ def create_user(
     return user
 
 
+def require_manageable(actor, user: User) -> None:
+    """Refuse any action on a login the actor may not manage (permissions.can_manage_user)."""
+    if not can_manage_user(actor, user):
+        raise PermissionDenied(_("You may not change this user."))
+
+
 def grant_role(*, actor, user: User, role: str, organization, include_subtree: bool = True, request=None):
-    if not manage_scope(actor).covers_path(user.home_org_path):
-        raise PermissionDenied(_("This user is outside your scope."))
+    require_manageable(actor, user)
     if not can_grant(actor, role, organization, include_subtree):
         raise PermissionDenied(_("You may not grant this role on this organisation."))
     if RoleAssignment.objects.filter(user=user, role=role, organization=organization).exists():
@@ -68,7 +75,9 @@ def grant_role(*, actor, user: User, role: str, organization, include_subtree: b
 
 
 def revoke_role(*, actor, assignment: RoleAssignment, request=None) -> None:
-    if not can_grant(actor, assignment.role, assignment.organization, assignment.include_subtree):
+    # The role itself is within reach when its user is (can_manage_user checks every role); a
+    # role of a user reaching beyond the actor's part of the tree is untouchable from here.
+    if not can_manage_user(actor, assignment.user):
         raise PermissionDenied(_("You may not revoke this role."))
     if assignment.user_id == actor.id:
         raise ServiceError(_("You cannot revoke your own role."))
@@ -91,8 +100,7 @@ def revoke_role(*, actor, assignment: RoleAssignment, request=None) -> None:
 
 
 def set_active(*, actor, user: User, active: bool, request=None) -> None:
-    if not manage_scope(actor).covers_path(user.home_org_path) or user.top_rank > actor.top_rank:
-        raise PermissionDenied(_("You may not change this user."))
+    require_manageable(actor, user)
     if user.id == actor.id:
         raise ServiceError(_("You cannot deactivate yourself."))
     with transaction.atomic():
@@ -106,12 +114,17 @@ def set_active(*, actor, user: User, active: bool, request=None) -> None:
             organization=user.home_organization,
             changes={"is_active": active},
         )
+        if not active:
+            # Reactivating later must not bring back what was open at the deactivation.
+            end_sessions_and_tokens(actor=actor, user=user, request=request)
 
 
 def reset_password(*, actor, user: User, new_password: str, request=None) -> None:
-    """A manager sets a temporary password; the user must change it at the next login."""
-    if not manage_scope(actor).covers_path(user.home_org_path) or user.top_rank > actor.top_rank:
-        raise PermissionDenied(_("You may not change this user."))
+    """A manager sets a temporary password; the user must change it at the next login.
+
+    Whoever was using the account is shut out: its sessions end and its API tokens are revoked.
+    """
+    require_manageable(actor, user)
     validate_password(new_password, user)
     with transaction.atomic():
         user.set_password(new_password)
@@ -125,17 +138,72 @@ def reset_password(*, actor, user: User, new_password: str, request=None) -> Non
             organization=user.home_organization,
             summary=_("Password reset by an administrator"),
         )
+        end_sessions_and_tokens(actor=actor, user=user, request=request)
 
 
 def change_own_password(*, user: User, new_password: str, request=None) -> None:
+    """The user's own change. A forced one (after a reset, or a new account) also ends the
+    account's other sessions and revokes its API tokens: they date from before the user
+    chose the password. A change of the user's own choosing keeps the tokens, which systems
+    use independently of the password; the other sessions end all the same, because Django
+    ties a session to the password it was opened with."""
     validate_password(new_password, user)
     if user.check_password(new_password):
         raise ServiceError(_("The new password must differ from the current one."))
+    forced = user.must_change_password
     with transaction.atomic():
         user.set_password(new_password)
         user.must_change_password = False
         user.save(update_fields=["password", "must_change_password"])
         audit.record(AuditAction.PASSWORD_CHANGED, actor=user, request=request, obj=user)
+        if forced:
+            end_sessions_and_tokens(actor=user, user=user, request=request)
+
+
+def end_sessions_and_tokens(*, actor, user: User, request=None) -> None:
+    """End every session of `user` and revoke every API token of theirs, with audit entries.
+
+    The session of `request` survives when it is the user's own (a forced password change is
+    made in it). Sessions live in the database (the default session engine); each holds the
+    user's id in its signed data, so the live ones are read and the user's deleted. With the
+    idle timeout these are the sessions used in the last half hour: a few thousand at most,
+    read in a few hundred milliseconds, on a manager's rare action.
+    """
+    keep = None
+    if request is not None and getattr(request, "user", None) is not None and request.user.pk == user.pk:
+        keep = request.session.session_key
+    ended = [
+        session.session_key
+        for session in Session.objects.filter(expire_date__gt=timezone.now())
+        .exclude(session_key=keep)
+        .only("session_key", "session_data")
+        .iterator()
+        if session.get_decoded().get(SESSION_KEY) == str(user.pk)
+    ]
+    if ended:
+        Session.objects.filter(session_key__in=ended).delete()
+        audit.record(
+            AuditAction.LOGOUT,
+            actor=actor,
+            request=request,
+            obj=user,
+            organization=user.home_organization,
+            summary=_("Ended all sessions of %(username)s (%(count)d)")
+            % {"username": user.username, "count": len(ended)},
+            changes={"sessions": len(ended)},
+        )
+    now = timezone.now()
+    for token in user.api_tokens.filter(revoked_at__isnull=True):
+        token.revoked_at = now
+        token.save(update_fields=["revoked_at"])
+        audit.record(
+            AuditAction.TOKEN_REVOKED,
+            actor=actor,
+            request=request,
+            obj=token,
+            organization=user.home_organization,
+            summary=token.name,
+        )
 
 
 def create_api_token(*, user: User, name: str, request=None) -> tuple[ApiToken, str]:
@@ -201,11 +269,9 @@ def link_person(*, actor, user: User, person=None, request=None) -> None:
 
     Study materials, reflections and make-up tasks find the member through this link.
     """
-    scope = manage_scope(actor)
-    if not scope.covers_path(user.home_org_path):
-        raise PermissionDenied(_("This user is outside your scope."))
+    require_manageable(actor, user)
     if person is not None:
-        if not scope.covers(person.organization):
+        if not manage_scope(actor).covers(person.organization):
             raise PermissionDenied(_("This person is outside your scope."))
         taken = User.objects.filter(person=person).exclude(pk=user.pk).first()
         if taken is not None:

@@ -7,6 +7,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError
 from django.db.models import Prefetch, Q
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -21,7 +22,7 @@ from xuejiao.orgs.scope import PATH_END
 from . import services
 from .forms import AuditFilterForm, GrantForm, ResetPasswordForm, UserCreateForm, UserFilterForm
 from .models import RoleAssignment, User
-from .permissions import grantable_roles, manage_scope
+from .permissions import can_manage_user, grantable_roles, manage_scope
 
 
 def _require_manager(user):
@@ -36,8 +37,50 @@ def _managed_org(user, pk):
     return manage_scope(user).filter(Organization.objects.all()).filter(pk=pk).first()
 
 
-def _managed_user_or_404(actor, pk) -> User:
+def _filter_org_or_404(user, form):
+    """The organisation a list is narrowed to (?org=), or None when none was asked for.
+
+    One outside the scope (or unknown, or unreadable) is 404 like any record outside the scope:
+    never silently dropped, which would show the whole list under a filter the viewer believes
+    applied.
+    """
+    if not form.is_bound:
+        return None
+    form.is_valid()
+    if "org" in form.errors:
+        raise Http404
+    pk = form.cleaned_data.get("org")
+    if pk is None:
+        return None
+    organization = _managed_org(user, pk)
+    if organization is None:
+        raise Http404
+    return organization
+
+
+def _visible_user_or_404(actor, pk) -> User:
+    """A user homed in the actor's management scope; their page can be read."""
     return manage_scope(actor).get_or_404(User.objects.select_related("home_organization"), pk=pk)
+
+
+def _manageable_user_or_403(actor, pk) -> User:
+    """A user the actor may act on: 404 outside the scope, 403 when visible but out of reach."""
+    user = _visible_user_or_404(actor, pk)
+    if not can_manage_user(actor, user):
+        raise DjangoPermissionDenied
+    return user
+
+
+def _mark_manageable(actor, users) -> None:
+    """Set `manageable` on each user of a page, reading their roles in one query."""
+    roles = {user.pk: [] for user in users}
+    rows = RoleAssignment.objects.filter(user__in=list(roles)).values_list(
+        "user_id", "role", "organization__path", "include_subtree"
+    )
+    for user_id, role, path, subtree in rows:
+        roles[user_id].append((role, path, subtree))
+    for user in users:
+        user.manageable = can_manage_user(actor, user, assignments=roles[user.pk])
 
 
 @login_required
@@ -45,7 +88,7 @@ def users(request):
     _require_manager(request.user)
     form = UserFilterForm(request.GET or None)
     queryset = manage_scope(request.user).filter(User.objects.all())
-    filter_org = None
+    filter_org = _filter_org_or_404(request.user, form)
     if form.is_valid():
         data = form.cleaned_data
         if data["q"]:
@@ -54,12 +97,10 @@ def users(request):
             )
         if data["role"]:
             queryset = queryset.filter(role_assignments__role=data["role"]).distinct()
-        if data["org"]:
-            filter_org = _managed_org(request.user, data["org"])
-            if filter_org is not None:
-                queryset = queryset.filter(
-                    home_org_path__gte=filter_org.path, home_org_path__lt=filter_org.path + PATH_END
-                )
+    if filter_org is not None:
+        queryset = queryset.filter(
+            home_org_path__gte=filter_org.path, home_org_path__lt=filter_org.path + PATH_END
+        )
     page = paginate(
         request,
         queryset.select_related("home_organization")
@@ -74,6 +115,7 @@ def users(request):
         )
         .order_by("home_org_path", "username"),
     )
+    _mark_manageable(request.user, page.object_list)
     return render(request, "accounts/users.html", {"form": form, "page_obj": page, "filter_org": filter_org})
 
 
@@ -114,7 +156,7 @@ def create_user(request):
 @login_required
 def user_detail(request, pk):
     _require_manager(request.user)
-    user = _managed_user_or_404(request.user, pk)
+    user = _visible_user_or_404(request.user, pk)
     grant_form = GrantForm(roles=grantable_roles(request.user))
     return render(request, "accounts/user_detail.html", _detail_context(request, user, grant_form))
 
@@ -122,6 +164,8 @@ def user_detail(request, pk):
 def _detail_context(request, user, grant_form, reset_form=None):
     return {
         "subject": user,
+        # Without it the page shows the user and no form that acts on them.
+        "manageable": can_manage_user(request.user, user),
         "assignments": manage_scope(request.user)
         .filter(user.role_assignments.select_related("organization"))
         .order_by("role"),
@@ -140,7 +184,7 @@ def _detail_context(request, user, grant_form, reset_form=None):
 @require_POST
 def grant(request, pk):
     _require_manager(request.user)
-    user = _managed_user_or_404(request.user, pk)
+    user = _manageable_user_or_403(request.user, pk)
     form = GrantForm(request.POST, roles=grantable_roles(request.user))
     if form.is_valid():
         organization = _managed_org(request.user, form.cleaned_data["organization"])
@@ -168,9 +212,13 @@ def grant(request, pk):
 @require_POST
 def revoke(request, pk):
     _require_manager(request.user)
+    # A role on an organisation in scope is visible (on the organisation's page); revoking it
+    # needs its user within reach.
     assignment = manage_scope(request.user).get_or_404(
         RoleAssignment.objects.select_related("organization", "user"), pk=pk
     )
+    if not can_manage_user(request.user, assignment.user):
+        raise DjangoPermissionDenied
     try:
         services.revoke_role(actor=request.user, assignment=assignment, request=request)
     except ServiceError as error:
@@ -184,7 +232,7 @@ def revoke(request, pk):
 @require_POST
 def reset_password(request, pk):
     _require_manager(request.user)
-    user = _managed_user_or_404(request.user, pk)
+    user = _manageable_user_or_403(request.user, pk)
     form = ResetPasswordForm(request.POST)
     if form.is_valid():
         try:
@@ -208,7 +256,7 @@ def reset_password(request, pk):
 @require_POST
 def link_person(request, pk):
     _require_manager(request.user)
-    user = _managed_user_or_404(request.user, pk)
+    user = _manageable_user_or_403(request.user, pk)
     person = None
     if request.POST.get("person"):
         person = (
@@ -233,7 +281,7 @@ def link_person(request, pk):
 @require_POST
 def set_active(request, pk):
     _require_manager(request.user)
-    user = _managed_user_or_404(request.user, pk)
+    user = _manageable_user_or_403(request.user, pk)
     active = request.POST.get("active") == "1"
     try:
         services.set_active(actor=request.user, user=user, active=active, request=request)
@@ -249,19 +297,15 @@ def audit_log(request):
     _require_manager(request.user)
     form = AuditFilterForm(request.GET or None)
     queryset = manage_scope(request.user).filter(AuditEntry.objects.all())
-    filter_org = None
+    filter_org = _filter_org_or_404(request.user, form)
+    if filter_org is not None:
+        queryset = queryset.filter(org_path__gte=filter_org.path, org_path__lt=filter_org.path + PATH_END)
     if form.is_valid():
         data = form.cleaned_data
         if data["user"]:
             queryset = queryset.filter(username__icontains=data["user"].strip())
         if data["action"]:
             queryset = queryset.filter(action=data["action"])
-        if data["org"]:
-            filter_org = _managed_org(request.user, data["org"])
-            if filter_org is not None:
-                queryset = queryset.filter(
-                    org_path__gte=filter_org.path, org_path__lt=filter_org.path + PATH_END
-                )
         zone = timezone.get_current_timezone()
         if data["date_from"]:
             queryset = queryset.filter(created_at__gte=datetime.combine(data["date_from"], time.min, zone))

@@ -339,8 +339,11 @@ def test_an_unreadable_date_shows_a_clear_error(history, client_for):
     assert zh("Enter a date such as 2021-03-02.") in response.content.decode()
 
 
-def test_an_organisation_filter_outside_the_scope_never_widens_the_log(history, tree, client_for):
-    assert shown(client_for("erqi_admin"), org=tree.zhongyuan.pk) == ["乙", "甲"]
+@pytest.mark.parametrize("org", ["zhongyuan", "city", "missing", "not-a-number"])
+def test_the_log_for_an_organisation_outside_the_scope_is_404(history, tree, client_for, org):
+    value = {"missing": "999999", "not-a-number": "abc"}.get(org) or getattr(tree, org).pk
+    response = client_for("erqi_admin").get(reverse("accounts:audit"), {"org": value})
+    assert response.status_code == 404
 
 
 ERQI_NAMES = ["二七区", "人和路街道", "郑飞社区", "郑飞社区第一党支部", "王建国", "李秀英", "张伟", "刘洋"]

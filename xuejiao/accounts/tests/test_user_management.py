@@ -452,5 +452,10 @@ def test_the_user_list_filters_by_organisation_role_and_name(personas, tree, cli
     assert listed(org=tree.zhengfei.pk) == ["li.na", "zhengfei_operator"]
     assert listed(role=Role.LEADER) == ["zhou.jie"]
     assert listed(q="zhou") == ["zhou.jie"]
-    # An organisation outside the scope is ignored, never a way to list someone else's users.
-    assert "zhongyuan_admin" not in listed(org=tree.zhongyuan.pk)
+
+
+@pytest.mark.parametrize("org", ["zhongyuan", "city", "missing", "not-a-number"])
+def test_the_user_list_for_an_organisation_outside_the_scope_is_404(personas, tree, client_for, org):
+    value = {"missing": "999999", "not-a-number": "abc"}.get(org) or getattr(tree, org).pk
+    response = client_for("erqi_admin").get(reverse("accounts:users"), {"org": value})
+    assert response.status_code == 404
