@@ -75,6 +75,7 @@ INSTALLED_APPS = [
     "xuejiao.api",
     "xuejiao.demo",
     "xuejiao.sheets",
+    "xuejiao.ops",
 ]
 
 MIDDLEWARE = [
