@@ -35,12 +35,13 @@ def take_backup(out: Path, env_file: Path | None = None, wait_seconds: float = 6
         started = time.monotonic()
         snapshot = db.snapshot(sorted({column.table for column in columns}), wait_seconds)
         try:
-            tables = snapshot.row_counts()
-            named = snapshot.named_files(columns)
             for folder in files.FILE_ROOTS:
                 stagings[folder] = files.stage(folder, tag)
             snapshot.release()
             paused = time.monotonic() - started
+            # Read from the snapshot, which outlives the pause.
+            tables = snapshot.row_counts()
+            named = snapshot.named_files(columns)
             missing = files.missing_files(named, stagings)
             if missing:
                 raise OpsError(f"{len(missing)} files named by the database are missing, e.g. {missing[:5]}")

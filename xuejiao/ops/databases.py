@@ -117,7 +117,8 @@ class Postgres:
             return
         if tables:
             raise OpsError(
-                f"{self} already holds {tables} tables: restore only into a new database (one without tables)."
+                f"{self} already holds {tables} tables: "
+                "restore only into a new database (one without tables)."
             )
 
     def load(self, dump: Path) -> None:

@@ -67,12 +67,24 @@ def sha256_of(path: Path) -> str:
 
 def walk_files(root: Path):
     """Relative paths of the regular files under root, leaving out staging folders."""
-    for directory, subdirs, names in os.walk(root):
-        subdirs[:] = sorted(d for d in subdirs if not d.startswith(STAGING_PREFIX))
-        for name in sorted(names):
-            path = Path(directory) / name
-            if path.is_file() and not path.is_symlink():
-                yield path.relative_to(root)
+    for directory, names in walk_directories(root):
+        for name in names:
+            yield directory / name
+
+
+def walk_directories(root: Path, relative: Path = Path()):
+    """(relative directory, names of its regular files) for root and every folder below it but
+    the staging folders; symbolic links are left alone. Reads each folder once (os.scandir)."""
+    names, subfolders = [], []
+    with os.scandir(root / relative) as entries:
+        for entry in entries:
+            if entry.is_file(follow_symlinks=False):
+                names.append(entry.name)
+            elif entry.is_dir(follow_symlinks=False) and not entry.name.startswith(STAGING_PREFIX):
+                subfolders.append(entry.name)
+    yield relative, sorted(names)
+    for name in sorted(subfolders):
+        yield from walk_directories(root, relative / name)
 
 
 def stage(folder: str, tag: str) -> Path:
@@ -82,16 +94,17 @@ def stage(folder: str, tag: str) -> Path:
     root.mkdir(parents=True, exist_ok=True)
     staging = root / f"{STAGING_PREFIX}{tag}"
     staging.mkdir(mode=0o700)
-    for relative in walk_files(root):
-        target = staging / relative
-        target.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
-        try:
-            os.link(root / relative, target)
-        except FileNotFoundError:
-            # Removed after a deletion that committed before the snapshot: no row names it.
-            continue
-        except OSError:
-            shutil.copy2(root / relative, target)
+    for directory, names in walk_directories(root):
+        (staging / directory).mkdir(mode=0o700, parents=True, exist_ok=True)
+        for name in names:
+            source, target = root / directory / name, staging / directory / name
+            try:
+                os.link(source, target)
+            except FileNotFoundError:
+                # Removed after a deletion that committed before the snapshot: no row names it.
+                continue
+            except OSError:
+                shutil.copy2(source, target)
     return staging
 
 
