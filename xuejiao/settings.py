@@ -165,6 +165,8 @@ CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
 # the production environment of docs/deploy.md switches each one on and `manage.py check
 # --deploy` names any that are missing.
 SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", False)
+# A monitor on the server itself asks gunicorn directly, without the proxy's header.
+SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
 # Behind nginx the app sees plain HTTP; the proxy says in this header (X-Forwarded-Proto)
 # whether the client used HTTPS. Only set it when the proxy always sets or overwrites the
 # header, or a client could claim HTTPS.

@@ -38,11 +38,12 @@ def root_path(folder: str) -> Path:
 
 
 def folder_of(storage) -> str:
+    """The folder whose directory is the storage's location (file names are relative to it)."""
     location = Path(storage.location).resolve()
     for folder in FILE_ROOTS:
-        if location == root_path(folder) or root_path(folder) in location.parents:
+        if location == root_path(folder):
             return folder
-    raise LookupError(f"{location} is not under any of {sorted(FILE_ROOTS.values())}")
+    raise LookupError(f"{location} is none of {sorted(FILE_ROOTS.values())}: add it to FILE_ROOTS")
 
 
 def file_columns() -> list[FileColumn]:
