@@ -73,9 +73,9 @@ INSTALLED_APPS = [
     "xuejiao.campaigns",
     "xuejiao.ledger",
     "xuejiao.api",
+    "xuejiao.ops",
     "xuejiao.demo",
     "xuejiao.sheets",
-    "xuejiao.ops",
 ]
 
 MIDDLEWARE = [
