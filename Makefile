@@ -63,12 +63,13 @@ setup: $(PY_STAMP) $(NODE_STAMP) vendor messages
 
 # --- the README's two commands -----------------------------------------------------------
 
+# Every command of the demo runs with DEBUG: without it the settings demand a SECRET_KEY.
 run: setup
-	$(PY) manage.py migrate --no-input
-	$(PY) manage.py load_demo $(DEMO)
+	DEBUG=$(RUN_DEBUG) $(PY) manage.py migrate --no-input
+	DEBUG=$(RUN_DEBUG) $(PY) manage.py load_demo $(DEMO)
 	@echo "Xuejiao: http://$(HOST_PORT)/  (demo logins: see README.md)"
 	@# The background worker (large imports) runs beside the server and stops with it.
-	$(PY) manage.py db_worker & worker=$$!; trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
+	DEBUG=$(RUN_DEBUG) $(PY) manage.py db_worker & worker=$$!; trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
 	DEBUG=$(RUN_DEBUG) $(PY) manage.py runserver $(HOST_PORT)
 
 # pytest's own exit codes pass straight through: 5 ("no tests ran") fails the target too.
@@ -79,7 +80,7 @@ test: setup
 	@echo "== ruff format --check"
 	$(RUFF) format --check .
 	@echo "== migrations are up to date"
-	$(PY) manage.py makemigrations --check --dry-run
+	DEBUG=True $(PY) manage.py makemigrations --check --dry-run
 	@echo "== zh_Hans translations are complete"
 	$(PY) scripts/check_translations.py
 	@echo "== pytest on SQLite (browser tests included)"

@@ -14,6 +14,10 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "xuejiao.settings")
+# Benchmarks run without DEBUG, as production does (DEBUG would record every query), on a
+# database of their own: a key of their own, and static files read from their sources.
+os.environ.setdefault("SECRET_KEY", "bench-only-key-never-used-in-production-0123456789abcdef")
+os.environ.setdefault("STATIC_MANIFEST", "False")
 
 
 def setup_django():

@@ -14,6 +14,7 @@ byte for byte, so running the check does not leave a spurious diff in the work t
 Run with the project's virtualenv: `.venv/bin/python scripts/check_translations.py`.
 """
 
+import os
 import re
 import shutil
 import subprocess
@@ -64,7 +65,9 @@ def run_makemessages(domain: str) -> None:
         *(f"--ignore={pattern}" for pattern in IGNORE),
     ]
     print("$", " ".join(command[1:]), flush=True)
-    subprocess.run(command, cwd=ROOT, check=True)
+    # A development run: Django's settings need DEBUG (or a SECRET_KEY) to load.
+    env = {**os.environ, "DEBUG": os.environ.get("DEBUG", "True")}
+    subprocess.run(command, cwd=ROOT, env=env, check=True)
     if before is not None and po_path.exists():
         after = po_path.read_bytes()
         if after != before and POT_DATE.sub(b"", after) == POT_DATE.sub(b"", before):

@@ -9,6 +9,7 @@ from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
+from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -33,7 +34,18 @@ def env_list(name: str, default: str) -> list[str]:
 
 
 DEBUG = env_bool("DEBUG", False)
-SECRET_KEY = os.environ.get("SECRET_KEY", "dev-only-insecure-key-change-me")
+# The key signs sessions and the sign-in addresses printed in QR codes: a key anyone can read
+# in this file would let them forge those for any record. Only a development run (DEBUG)
+# falls back to a fixed key; the tests get theirs from pyproject.toml (pytest-env).
+SECRET_KEY = os.environ.get("SECRET_KEY", "")
+if not SECRET_KEY:
+    if not DEBUG:
+        raise ImproperlyConfigured(
+            "SECRET_KEY is not set. Set it in the environment (docs/deploy.md, section 3), e.g. "
+            "SECRET_KEY=$(python3 -c 'import secrets; print(secrets.token_urlsafe(50))'), "
+            "or set DEBUG=True for a development run."
+        )
+    SECRET_KEY = "dev-only-insecure-key-never-in-production"
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "127.0.0.1,localhost,testserver")
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", "")
 
@@ -62,6 +74,7 @@ INSTALLED_APPS = [
     "xuejiao.campaigns",
     "xuejiao.ledger",
     "xuejiao.api",
+    "xuejiao.ops",
     "xuejiao.demo",
     "xuejiao.sheets",
     "xuejiao.home",
@@ -150,6 +163,25 @@ SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SECURE = env_bool("SECURE_COOKIES", False)
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
 
+# HTTPS. Off by default, so that a demo or an intranet server without a certificate works;
+# the production environment of docs/deploy.md switches each one on and `manage.py check
+# --deploy` names any that are missing.
+SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", False)
+# A monitor on the server itself asks gunicorn directly, without the proxy's header.
+SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
+# Behind nginx the app sees plain HTTP; the proxy says in this header (X-Forwarded-Proto)
+# whether the client used HTTPS. Only set it when the proxy always sets or overwrites the
+# header, or a client could claim HTTPS.
+_proxy_ssl_header = os.environ.get("SECURE_PROXY_SSL_HEADER", "").strip()
+SECURE_PROXY_SSL_HEADER = (
+    ("HTTP_" + _proxy_ssl_header.upper().replace("-", "_"), "https") if _proxy_ssl_header else None
+)
+# Browsers then refuse plain HTTP to this host (and its subdomains) for that many seconds:
+# start small (3600), raise to a year (31536000) once HTTPS works everywhere.
+SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 0)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", True)
+SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", False)
+
 # Lockout: 5 failures lock that username from that address for 15 minutes. Never the IP
 # alone: a whole office behind one NAT address must not lock itself out.
 AXES_FAILURE_LIMIT = 5
@@ -168,10 +200,23 @@ USE_I18N = True
 USE_TZ = True
 
 STATIC_URL = "/static/"
-STATIC_ROOT = BASE_DIR / "var" / "static"
+STATIC_ROOT = Path(os.environ.get("STATIC_ROOT", BASE_DIR / "var" / "static"))
 # WhiteNoise reads STATIC_ROOT at start-up and warns when it is missing (before collectstatic).
 STATIC_ROOT.mkdir(parents=True, exist_ok=True)
 STATICFILES_DIRS = [BASE_DIR / "static"]
+# In production `collectstatic` writes every static file under a name that carries a hash of
+# its content, with a gzip copy beside it: WhiteNoise then serves them compressed and cached
+# for ten years, and a new version is a new name. A development run (DEBUG) and the tests
+# serve the sources as they are, without collectstatic.
+STATIC_MANIFEST = env_bool("STATIC_MANIFEST", not DEBUG)
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {
+        "BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"
+        if STATIC_MANIFEST
+        else "django.contrib.staticfiles.storage.StaticFilesStorage"
+    },
+}
 MEDIA_URL = "/media/"
 MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", BASE_DIR / "var" / "media"))
 
