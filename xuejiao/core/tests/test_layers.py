@@ -27,6 +27,7 @@ LAYERS = {
     "api": 7,
     "home": 7,  # the site shell: home page and navigation
     "demo": 7,
+    "ops": 7,  # backup and restore of the database and the stored files
 }
 
 
