@@ -27,10 +27,10 @@ from PIL import Image, ImageOps
 from xuejiao.accounts import audit
 from xuejiao.accounts.models import AuditAction
 from xuejiao.campaigns.completion import refresh_organization
-from xuejiao.core.errors import PermissionDenied, ServiceError
+from xuejiao.core.errors import ServiceError
 
 from ..models import COUNTING_STATUSES, Activity, Evidence, EvidenceKind, evidence_storage
-from ..permissions import can_record
+from .rules import contents_refusal
 
 try:  # HEIC photos (iPhones) decode only with libheif, which pillow-heif bundles.
     from pillow_heif import register_heif_opener
@@ -242,10 +242,11 @@ def _lock(activity: Activity) -> Activity:
 
 
 def check_can_change_evidence(actor, activity: Activity) -> None:
-    if not can_record(actor, activity.organization):
-        raise PermissionDenied(_("You may not change the evidence of this record."))
-    if activity.is_locked:
-        raise ServiceError(_("This record is verified: its evidence can no longer be changed."))
+    refusal = contents_refusal(
+        actor, activity, _("This record is verified: its evidence can no longer be changed.")
+    )
+    if refusal is not None:
+        raise refusal
 
 
 def recount_photos(activity: Activity) -> None:
