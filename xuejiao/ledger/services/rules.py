@@ -64,14 +64,15 @@ def edit_refusal(user, activity: Activity) -> ServiceError | None:
     return None
 
 
-def contents_refusal(user, activity: Activity, locked_message: str) -> ServiceError | None:
-    """May the user change the record's evidence or attendance? Only while it is the unit's."""
+def contents_refusal(user, activity: Activity, locked_message: str = "") -> ServiceError | None:
+    """May the user change the record's evidence or attendance? Only while it is the unit's.
+    `locked_message` says so for a verified record."""
     if not can_record(user, activity.organization):
         return PermissionDenied(_("You may not change the evidence or attendance of this record."))
     if activity.status == ActivityStatus.SUBMITTED:
         return awaiting_review()
     if activity.is_locked:
-        return ServiceError(locked_message)
+        return ServiceError(locked_message or _("This record is verified and locked."))
     return None
 
 
@@ -131,15 +132,15 @@ def highlight_refusal(user, activity: Activity) -> ServiceError | None:
 
 def allowed(user, activity: Activity) -> dict:
     """What the user may do with the record now, for the buttons a page shows."""
-    ok = lambda refusal: refusal is None  # noqa: E731
+    contents = contents_refusal(user, activity) is None
     return {
-        "edit": ok(edit_refusal(user, activity)),
-        "submit": ok(step_refusal(user, activity, "submit")),
-        "withdraw": ok(step_refusal(user, activity, "withdraw")),
-        "review": ok(step_refusal(user, activity, "verify")),
-        "delete": ok(delete_refusal(user, activity)),
-        "highlight": ok(highlight_refusal(user, activity)),
-        "evidence": ok(contents_refusal(user, activity, "")),
-        "attendance": ok(contents_refusal(user, activity, "")),
+        "edit": edit_refusal(user, activity) is None,
+        "submit": step_refusal(user, activity, "submit") is None,
+        "withdraw": step_refusal(user, activity, "withdraw") is None,
+        "review": step_refusal(user, activity, "verify") is None,  # verify and return alike
+        "delete": delete_refusal(user, activity) is None,
+        "highlight": highlight_refusal(user, activity) is None,
+        "evidence": contents,
+        "attendance": contents,
         "qr": can_record(user, activity.organization) or reviews_from_above(user, activity.organization),
     }

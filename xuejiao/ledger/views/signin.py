@@ -23,7 +23,7 @@ from .activities import permissions_for, refused_page, visible_activity_or_404
 @login_required
 def attendance(request, pk):
     activity = visible_activity_or_404(request.user, pk)
-    refusal = services.contents_refusal(request.user, activity, _("This record is verified and locked."))
+    refusal = services.contents_refusal(request.user, activity)
     if refusal is not None:
         return refused_page(request, activity, refusal)
     people = list(signin.roster(activity))
