@@ -8,21 +8,26 @@ and attendance.
 """
 
 import json
+from datetime import timedelta
 
 import pytest
 from django.test import Client
 from django.urls import reverse
+from django.utils import timezone
 
 from xuejiao.accounts.models import AuditEntry, RoleAssignment, User
 from xuejiao.accounts.roles import Role
 from xuejiao.accounts.services import create_api_token
+from xuejiao.campaigns import services as campaign_services
+from xuejiao.campaigns.models import Completion, DocumentStatus, RuleType
+from xuejiao.campaigns.views.documents import documents_awaiting
 from xuejiao.core.errors import PermissionDenied, ServiceError
 from xuejiao.ledger import services
-from xuejiao.ledger.models import Activity, ActivityStatus, Evidence
+from xuejiao.ledger.models import Activity, ActivityKind, ActivityStatus, Evidence
 from xuejiao.ledger.permissions import can_review
-from xuejiao.orgs.models import Person
+from xuejiao.orgs.models import Category, Person
 
-from .helpers import png
+from .helpers import pdf_bytes, png, upload
 
 AWAITING = "等待上级审核"  # the words every refusal of a change to a submitted record uses
 
@@ -243,17 +248,6 @@ def test_the_api_withdraws(call, submitted):
 
 
 def test_documents_of_required_actions_are_reviewed_by_the_same_rule(personas, tree, settings, tmp_path):
-    from datetime import timedelta
-
-    from django.utils import timezone
-
-    from xuejiao.campaigns import services as campaign_services
-    from xuejiao.campaigns.models import DocumentStatus, RuleType
-    from xuejiao.campaigns.views.documents import documents_awaiting
-    from xuejiao.orgs.models import Category
-
-    from .helpers import pdf_bytes, upload
-
     settings.EVIDENCE_ROOT = tmp_path
     today = timezone.localdate()
     campaign = campaign_services.create_campaign(
@@ -292,3 +286,25 @@ def test_documents_of_required_actions_are_reviewed_by_the_same_rule(personas, t
     campaign_services.review_document(actor=street, document=document, decision="accept")
     document.refresh_from_db()
     assert document.status == DocumentStatus.ACCEPTED
+
+
+def test_a_withdrawn_record_stops_counting_until_submitted_again(personas, tree, make_activity, campaign):
+    action = campaign_services.save_action(
+        actor=personas["city_admin"],
+        campaign=campaign,
+        title="开展主题党日",
+        categories=[Category.COMMUNITY],
+        activity_kinds=[ActivityKind.THEME_DAY],
+        due_date=campaign.ends_on,
+    )
+    operator = personas["zhengfei_operator"]
+    activity = make_activity("zhengfei", actor="zhengfei_operator", campaign=campaign, submit=True)
+
+    def done():
+        return Completion.objects.get(action=action, organization=tree.zhengfei).done
+
+    assert done()
+    services.withdraw_activity(actor=operator, activity=activity)
+    assert not done()
+    services.submit_activity(actor=operator, activity=activity)
+    assert done()
