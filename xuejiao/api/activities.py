@@ -86,7 +86,11 @@ class ActivityIn(Schema):
 
 
 class ActivityPatch(Schema):
-    version: int = Field(..., description="The version read; a stale version is refused with 409")
+    version: int = Field(
+        ...,
+        description="The version read; a stale version is refused with 409, as is any change "
+        "to a record awaiting review (withdraw it first)",
+    )
     reason: str = Field("", description="Required when correcting a verified record")
     campaign_id: int | None = None
     kind: ActivityKind | None = None
@@ -187,8 +191,9 @@ def update_activity(request, activity_id: int, payload: ActivityPatch):
             request=request,
             **data,
         )
-    except StaleRecord as stale:
-        return Status(409, {"detail": str(stale)})
+    except (StaleRecord, services.AwaitingReview) as conflict:
+        # Changed meanwhile, or submitted and read-only until returned or withdrawn.
+        return Status(409, {"detail": str(conflict)})
     return Status(200, Activity.objects.select_related("organization").get(pk=activity.pk))
 
 
@@ -196,6 +201,17 @@ def update_activity(request, activity_id: int, payload: ActivityPatch):
 def submit(request, activity_id: int):
     activity = scope_for(request.auth).get_or_404(_scoped(request.auth), pk=activity_id)
     services.submit_activity(actor=request.auth, activity=activity, request=request)
+    return Activity.objects.select_related("organization").get(pk=activity.pk)
+
+
+@router.post(
+    "/{activity_id}/withdraw",
+    response=ActivityOut,
+    summary="Withdraw from review (the unit): a draft again",
+)
+def withdraw(request, activity_id: int):
+    activity = scope_for(request.auth).get_or_404(_scoped(request.auth), pk=activity_id)
+    services.withdraw_activity(actor=request.auth, activity=activity, request=request)
     return Activity.objects.select_related("organization").get(pk=activity.pk)
 
 

@@ -465,8 +465,10 @@ def review_document(
         )
     with transaction.atomic():
         current = _lock_document(document)
-        if not can_review(actor, current.organization):
-            raise PermissionDenied(_("Documents are accepted or returned by the level above."))
+        if not can_review(actor, current.organization, authors=(current.submitted_by_id,)):
+            raise PermissionDenied(
+                _("Documents are accepted or returned by the level above, never by who handed them in.")
+            )
         if current.status != DocumentStatus.SUBMITTED:
             raise ServiceError(
                 _("This document has already been reviewed: it is “%(status)s”.")

@@ -12,6 +12,7 @@ urlpatterns = [
     path("<int:pk>/", activities.activity_detail, name="activity_detail"),
     path("<int:pk>/edit/", activities.activity_edit, name="activity_edit"),
     path("<int:pk>/submit/", activities.activity_submit, name="activity_submit"),
+    path("<int:pk>/withdraw/", activities.activity_withdraw, name="activity_withdraw"),
     path("<int:pk>/verify/", activities.activity_verify, name="activity_verify"),
     path("<int:pk>/return/", activities.activity_return, name="activity_return"),
     path("<int:pk>/highlight/", activities.activity_highlight, name="activity_highlight"),

@@ -198,7 +198,11 @@ def test_incremental_figures_equal_a_full_rebuild(personas, tree, campaign, them
     record(personas, tree.zhengfei_branch, campaign, "2021-05-02", submit=False)
     ledger_services.return_activity(actor=personas["erqi_admin"], activity=first, reason="补充材料")
     ledger_services.submit_activity(actor=personas["zhengfei_operator"], activity=first)
-    ledger_services.update_activity(actor=personas["city_admin"], activity=first, first_agenda=False)
+    # A counted record changes only as a correction by the level above once verified.
+    ledger_services.verify_activity(actor=personas["erqi_admin"], activity=first)
+    ledger_services.update_activity(
+        actor=personas["erqi_admin"], activity=first, reason="第一议题记录有误", first_agenda=False
+    )
 
     def snapshot():
         return sorted(

@@ -13,6 +13,7 @@ from xuejiao.core.errors import ServiceError
 from xuejiao.core.pagination import paginate
 from xuejiao.orgs.models import Organization
 from xuejiao.orgs.queries import scope_roots
+from xuejiao.orgs.scope import scope_for
 
 from .. import services
 from ..forms import CampaignForm, CampaignSearchForm, CopyActionsForm, NewCampaignForm, PhaseFormSet
@@ -151,8 +152,9 @@ def campaign_detail(request, pk):
     campaign = campaign_or_404(request.user, pk)
     actions = list(campaign.actions.select_related("phase").prefetch_related("systems", "explicit_orgs"))
     today = timezone.localdate()
+    scope = scope_for(request.user)
     for action in actions:
-        action.applies_text = applicability_summary(action)
+        action.applies_text = applicability_summary(action, scope)
         action.rule_text = rule_summary(action)
         action.is_past_due = today > action.due_date
     phases = list(campaign.phases.all())

@@ -8,7 +8,7 @@ from django.shortcuts import get_object_or_404
 from django.urls import NoReverseMatch, reverse
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
-from django.utils.translation import pgettext
+from django.utils.translation import ngettext, pgettext
 
 from xuejiao.orgs.models import Category, Kind, Organization
 from xuejiao.orgs.queries import ancestors_of, scope_roots
@@ -101,14 +101,33 @@ def _names(choices, values) -> str:
     return _join(labels.get(v, v) for v in values)
 
 
-def applicability_summary(action: RequiredAction) -> str:
-    """Who the action applies to, in one line. Expects systems and explicit_orgs prefetched."""
+def applicability_summary(action: RequiredAction, scope) -> str:
+    """Who the action applies to, in one line. Expects systems and explicit_orgs prefetched.
+
+    Organisations named by the action are named only when they lie in `scope` (the
+    viewer's); the others are counted, never named."""
     explicit = list(action.explicit_orgs.all())
     if explicit:
-        names = _join(o.display_name for o in explicit[:3])
-        if len(explicit) > 3:
-            return _("Only %(names)s and %(more)d more") % {"names": names, "more": len(explicit) - 3}
-        return _("Only %(names)s") % {"names": names}
+        seen = [o for o in explicit if scope.covers(o)]
+        hidden = len(explicit) - len(seen)
+        if not seen:
+            return ngettext(
+                "Only %(hidden)d organisation outside your scope",
+                "Only %(hidden)d organisations outside your scope",
+                hidden,
+            ) % {"hidden": hidden}
+        names = _join(o.display_name for o in seen[:3])
+        if len(seen) > 3:
+            text = _("Only %(names)s and %(more)d more") % {"names": names, "more": len(seen) - 3}
+        else:
+            text = _("Only %(names)s") % {"names": names}
+        if hidden:
+            text += ngettext(
+                ", and %(hidden)d organisation outside your scope",
+                ", and %(hidden)d organisations outside your scope",
+                hidden,
+            ) % {"hidden": hidden}
+        return text
     parts = []
     if action.categories:
         parts.append(_("categories: %(names)s") % {"names": _names(Category.choices, action.categories)})

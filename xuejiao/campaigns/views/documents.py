@@ -3,7 +3,7 @@ level above accepting or returning it, the list of documents to review, and the 
 
 Every document is looked up through the viewer's scope, inside a campaign the viewer sees:
 outside it the answer is 404. Handing in belongs to the unit's recorders, reviewing to the
-level above (see xuejiao.ledger.permissions); anyone else who sees the document gets 403.
+level above (see xuejiao.orgs.permissions); anyone else who sees the document gets 403.
 Files live in the private evidence storage and leave it only through `document_file`.
 """
 
@@ -20,32 +20,22 @@ from django.views.decorators.http import require_POST
 
 from xuejiao.core.errors import PermissionDenied, ServiceError
 from xuejiao.core.pagination import paginate
-from xuejiao.orgs.models import Organization
-from xuejiao.orgs.permissions import REVIEWING_ROLES, can_record, can_review
+from xuejiao.orgs import permissions as org_permissions
+from xuejiao.orgs.permissions import can_record, can_review
 from xuejiao.orgs.scope import PATH_END, scope_for
 
 from .. import services
 from ..models import ActionDocument, DocumentStatus, RuleType
 from .common import action_or_404, campaign_or_404, organization_or_404, organization_param
 
-STEP = Organization.steplen
 # Shown in the browser (PDF and pictures); anything else (Word) is always downloaded.
 INLINE_TYPES = ("application/pdf", "image/")
 
 
 def reviewable_q(user) -> Q:
-    """Documents the user may accept or return: of organisations whose parent is in the
-    user's reviewing scope too (the same rule as ledger.permissions.can_review, as a query)."""
-    scope = scope_for(user, REVIEWING_ROLES)
-    if scope.everything:
-        return Q()
-    condition = Q(pk__in=[])
-    for grant in scope.grants:
-        if grant.subtree:
-            condition |= Q(org_path__gt=grant.path, org_path__lt=grant.path + PATH_END)
-        if len(grant.path) > STEP and scope.covers_path(grant.path[:-STEP]):
-            condition |= Q(org_path=grant.path)
-    return condition
+    """Documents the user may accept or return: the rule of orgs.permissions.can_review as
+    a query (the level above, and never who handed the document in)."""
+    return org_permissions.reviewable_q(user) & ~Q(submitted_by=user)
 
 
 def documents_awaiting(user, campaign) -> int | None:
@@ -103,7 +93,11 @@ def attach_documents(user, campaign, organization, items) -> None:
         for document in documents:
             document.action = action
             document.late = services.is_late(document)
-            document.may_review = reviews and document.status == DocumentStatus.SUBMITTED
+            document.may_review = (
+                reviews
+                and document.status == DocumentStatus.SUBMITTED
+                and document.submitted_by_id != user.pk
+            )
             document.may_withdraw = records and document.status == DocumentStatus.SUBMITTED
         item["documents"] = documents
         item["awaiting"] = DocumentStatus.SUBMITTED in statuses
@@ -251,7 +245,7 @@ def document_list(request, pk):
         document.action.campaign = campaign
         document.late = services.is_late(document)
         document.may_review = document.status == DocumentStatus.SUBMITTED and can_review(
-            user, document.organization
+            user, document.organization, authors=(document.submitted_by_id,)
         )
     return render(
         request,

@@ -15,6 +15,7 @@ from xuejiao.demo.zhengzhou.activities import ZONE
 from xuejiao.ledger.models import Activity, ActivityKind, ActivityStatus, Mode
 from xuejiao.ledger.services.activities import create_activity, validate_activity
 from xuejiao.orgs.models import Category, Organization
+from xuejiao.orgs.permissions import can_review
 
 from .conftest import completion_rows, run, snapshot
 
@@ -86,7 +87,8 @@ def test_the_city_mobilisation_meeting_of_2_march(demo):
         starts_at__lt=datetime.combine(date(2021, 3, 3), time.min, ZONE),
     )
     assert meeting.title == "郑州市党史学习教育动员大会"
-    assert meeting.status == ActivityStatus.VERIFIED
+    # Nobody in the demo is above the city: its own records await a system administrator.
+    assert meeting.status == ActivityStatus.SUBMITTED
     assert meeting.campaign.name == "党史学习教育"
 
 
@@ -136,6 +138,7 @@ def test_highlights_statuses_and_the_returned_record(demo):
     assert not verified.filter(Q(verified_at__isnull=True) | Q(verified_by__isnull=True)).exists()
     assert (
         verified.filter(organization__path__startswith=named("二七区").path)
+        .exclude(organization=named("二七区"))
         .values_list("verified_by__username", flat=True)
         .distinct()
         .get()
@@ -270,3 +273,19 @@ def test_the_load_completes_what_is_missing_and_rebuilds(campaign):
     after = snapshot()
     for key in ("required actions", "activities", "activity rows", "completion rows", "roll-up rows"):
         assert after[key] == before[key], key
+
+
+def test_every_verified_record_was_verified_by_the_level_above(demo):
+    """The demo follows the ledger's duty rule: the verifier's role is held on an ancestor of
+    the record's organisation (a district's own records are verified by the city)."""
+    verified = Activity.objects.filter(status=ActivityStatus.VERIFIED).select_related(
+        "organization", "verified_by"
+    )
+    wrong = {
+        (record.organization.name, record.verified_by.username)
+        for record in verified
+        if not can_review(record.verified_by, record.organization, record.authors)
+    }
+    assert wrong == set()
+    erqi = named("二七区")
+    assert {record.verified_by.username for record in verified.filter(organization=erqi)} == {"city_admin"}

@@ -759,6 +759,19 @@ def ensure_activities(campaign_id: int, specs: list[OrgSpec], orgs: dict[str, tu
     tally.created = len(missing)
 
 
+def reviewer_of(code: str) -> str | None:
+    """Who verifies a record of the organisation `code`: the level above (orgs.permissions).
+    A district's office verifies what lies below its district, the city's office the
+    districts themselves and the rest of the city; nobody in the demo is above the city,
+    so the city committee's own records stay submitted."""
+    if code == ROOT_CODE:
+        return None
+    district = district_key(code)
+    if district in REVIEWERS and code != f"{ROOT_CODE}-{district}":
+        return REVIEWERS[district]
+    return CITY_REVIEWER
+
+
 def _activity(record: Planned, campaign_id: int, orgs: dict[str, tuple], reviewers: dict) -> Activity:
     org_id, path = orgs[record.org]
     fields = {
@@ -771,11 +784,13 @@ def _activity(record: Planned, campaign_id: int, orgs: dict[str, tuple], reviewe
     }  # fmt: skip
     ends_at = record.starts_at + timedelta(hours=record.hours)
     submitted_at = verified_at = verified_by = None
-    if record.status != ActivityStatus.DRAFT:
+    reviewer = reviewer_of(record.org)
+    if record.status == ActivityStatus.VERIFIED and reviewer is None:
+        fields["status"] = ActivityStatus.SUBMITTED
+    if fields["status"] != ActivityStatus.DRAFT:
         submitted_at = ends_at.replace(hour=17, minute=0) + timedelta(days=1)
-    if record.status == ActivityStatus.VERIFIED:
+    if fields["status"] == ActivityStatus.VERIFIED:
         verified_at = submitted_at + timedelta(days=2)
-        reviewer = REVIEWERS.get(district_key(record.org), CITY_REVIEWER)
         verified_by = reviewers.get(reviewer) or reviewers.get(CITY_REVIEWER)
     return Activity(
         organization_id=org_id,

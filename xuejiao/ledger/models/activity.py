@@ -116,6 +116,15 @@ class Activity(OrgScopedModel):
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
     submitted_at = models.DateTimeField(null=True, blank=True, editable=False)
+    # Who submitted it last: neither they nor its creator may verify it (separation of duties).
+    submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+        editable=False,
+        db_index=False,
+    )
     verified_at = models.DateTimeField(null=True, blank=True, editable=False)
     verified_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -166,6 +175,11 @@ class Activity(OrgScopedModel):
     @property
     def is_locked(self) -> bool:
         return self.status == ActivityStatus.VERIFIED
+
+    @property
+    def authors(self) -> tuple:
+        """Ids of who created and who submitted the record: they do not review it."""
+        return (self.created_by_id, self.submitted_by_id)
 
     @property
     def attendance_rate(self) -> float | None:

@@ -13,6 +13,7 @@ from .activities import (
     update_activity,
     validate_activity,
     verify_activity,
+    withdraw_activity,
 )
 from .evidence import add_evidence, delete_evidence
 from .materials import (
@@ -25,6 +26,17 @@ from .materials import (
     post_reflection,
     publish_material,
     push_material,
+)
+from .rules import (
+    EDITABLE_STATES,
+    AwaitingReview,
+    allowed,
+    awaiting_review,
+    contents_refusal,
+    delete_refusal,
+    edit_refusal,
+    review_refusal,
+    step_refusal,
 )
 from .signin import mark_attendance, sign_in
 
@@ -51,4 +63,14 @@ __all__ = [
     "update_activity",
     "validate_activity",
     "verify_activity",
+    "withdraw_activity",
+    "EDITABLE_STATES",
+    "AwaitingReview",
+    "allowed",
+    "awaiting_review",
+    "contents_refusal",
+    "delete_refusal",
+    "edit_refusal",
+    "review_refusal",
+    "step_refusal",
 ]

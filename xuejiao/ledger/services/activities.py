@@ -8,11 +8,12 @@ from django.utils.translation import gettext as _
 from xuejiao.audit import services as audit
 from xuejiao.audit.models import AuditAction
 from xuejiao.core.errors import PermissionDenied, ServiceError, StaleRecord
-from xuejiao.orgs.permissions import can_record, can_review
+from xuejiao.orgs.permissions import can_record
 
 from ..completion import announce_changes
 from ..models import COUNTING_STATUSES, Activity, ActivityStatus, Correction
 from .materials import create_make_up_tasks
+from .rules import STEPS, delete_refusal, edit_refusal, highlight_refusal, step_labels, step_refusal
 
 # Fields a recorder fills in; everything else is set by the workflow.
 ACTIVITY_FIELDS = (
@@ -34,7 +35,6 @@ ACTIVITY_FIELDS = (
     "absent",
     "summary",
 )
-EDITABLE_STATES = (ActivityStatus.DRAFT, ActivityStatus.RETURNED)
 
 
 def validate_activity(organization, fields: dict) -> None:
@@ -89,6 +89,7 @@ def create_activity(
         if submit:
             activity.status = ActivityStatus.SUBMITTED
             activity.submitted_at = timezone.now()
+            activity.submitted_by = actor
         activity.save()
         audit.record(
             AuditAction.CREATE,
@@ -105,25 +106,24 @@ def create_activity(
 def update_activity(
     *, actor, activity: Activity, loaded_version: int | None = None, reason: str = "", request=None, **fields
 ) -> Activity:
-    """Change a record. A verified record may be corrected only by the level above, with a
-    reason, and the correction stays visible."""
+    """Change a record while it is its unit's (a draft or returned record). A submitted record
+    is read-only until it is returned or withdrawn; a verified one may be corrected only by
+    the level above, with a reason, and the correction stays visible (rules.edit_refusal)."""
     with transaction.atomic():
         current = (
             Activity.objects.select_for_update(of=("self",))
             .select_related("organization", "campaign")
             .get(pk=activity.pk)
         )
+        refusal = edit_refusal(actor, current)
+        if refusal is not None:
+            raise refusal
         if loaded_version is not None and current.version != loaded_version:
             raise StaleRecord(
                 _("Someone else changed this record after you opened it. Reload it and try again.")
             )
-        if current.is_locked:
-            if not can_review(actor, current.organization):
-                raise PermissionDenied(_("This record is verified and locked."))
-            if not reason.strip():
-                raise ServiceError(_("Give a reason for correcting a verified record."))
-        elif not can_record(actor, current.organization):
-            raise PermissionDenied(_("You may not change this record."))
+        if current.is_locked and not reason.strip():
+            raise ServiceError(_("Give a reason for correcting a verified record."))
         merged = {name: fields.get(name, getattr(current, name)) for name in ACTIVITY_FIELDS}
         validate_activity(current.organization, merged)
         old_campaign = current.campaign
@@ -153,21 +153,18 @@ def update_activity(
     return current
 
 
-def _transition(actor, activity, allowed_from, to, check, action_label, request, **extra):
+def _transition(actor, activity, step, request, **extra):
+    """Move the record one step of the workflow (rules.STEPS), with its audit entry."""
     with transaction.atomic():
         current = (
             Activity.objects.select_for_update(of=("self",))
             .select_related("organization", "campaign")
             .get(pk=activity.pk)
         )
-        if not check(actor, current.organization):
-            raise PermissionDenied(_("You may not %(action)s this record.") % {"action": action_label})
-        if current.status not in allowed_from:
-            raise ServiceError(
-                _("A record that is “%(status)s” cannot be %(action)s.")
-                % {"status": current.get_status_display(), "action": action_label}
-            )
-        before = current.status
+        refusal = step_refusal(actor, current, step)
+        if refusal is not None:
+            raise refusal
+        before, to = current.status, STEPS[step][1]
         current.status = to
         for name, value in extra.items():
             setattr(current, name, value)
@@ -182,7 +179,7 @@ def _transition(actor, activity, allowed_from, to, check, action_label, request,
             request=request,
             obj=current,
             changes={"status": [before, to], **{k: str(v) for k, v in extra.items()}},
-            summary=_("%(action)s: %(title)s") % {"action": action_label, "title": current.title},
+            summary=_("%(action)s: %(title)s") % {"action": step_labels()[step], "title": current.title},
         )
         _refresh(current, current.campaign)
     return current
@@ -190,45 +187,23 @@ def _transition(actor, activity, allowed_from, to, check, action_label, request,
 
 def submit_activity(*, actor, activity, request=None) -> Activity:
     return _transition(
-        actor,
-        activity,
-        EDITABLE_STATES,
-        ActivityStatus.SUBMITTED,
-        can_record,
-        _("submit"),
-        request,
-        submitted_at=timezone.now(),
-        return_reason="",
+        actor, activity, "submit", request, submitted_at=timezone.now(), submitted_by=actor, return_reason=""
     )
+
+
+def withdraw_activity(*, actor, activity, request=None) -> Activity:
+    """The unit takes back a record awaiting review: a draft again, to change and submit anew."""
+    return _transition(actor, activity, "withdraw", request, submitted_at=None, submitted_by=None)
 
 
 def verify_activity(*, actor, activity, request=None) -> Activity:
-    return _transition(
-        actor,
-        activity,
-        (ActivityStatus.SUBMITTED,),
-        ActivityStatus.VERIFIED,
-        can_review,
-        _("verify"),
-        request,
-        verified_at=timezone.now(),
-        verified_by=actor,
-    )
+    return _transition(actor, activity, "verify", request, verified_at=timezone.now(), verified_by=actor)
 
 
 def return_activity(*, actor, activity, reason: str, request=None) -> Activity:
     if not reason.strip():
         raise ServiceError(_("Give the reason for returning the record, so the unit knows what to fix."))
-    return _transition(
-        actor,
-        activity,
-        (ActivityStatus.SUBMITTED,),
-        ActivityStatus.RETURNED,
-        can_review,
-        _("return"),
-        request,
-        return_reason=reason.strip()[:300],
-    )
+    return _transition(actor, activity, "return", request, return_reason=reason.strip()[:300])
 
 
 def delete_activity(*, actor, activity, request=None) -> None:
@@ -238,10 +213,9 @@ def delete_activity(*, actor, activity, request=None) -> None:
             .select_related("organization", "campaign")
             .get(pk=activity.pk)
         )
-        if not can_record(actor, current.organization):
-            raise PermissionDenied(_("You may not delete this record."))
-        if current.status not in EDITABLE_STATES:
-            raise ServiceError(_("Only drafts and returned records can be deleted."))
+        refusal = delete_refusal(actor, current)
+        if refusal is not None:
+            raise refusal
         audit.record(
             AuditAction.DELETE,
             actor=actor,
@@ -262,10 +236,9 @@ def flag_highlight(*, actor, activity, citation: str, highlight: bool = True, re
             .select_related("organization")
             .get(pk=activity.pk)
         )
-        if not can_review(actor, current.organization):
-            raise PermissionDenied(_("Only the level above can mark highlights."))
-        if current.status not in (ActivityStatus.SUBMITTED, ActivityStatus.VERIFIED):
-            raise ServiceError(_("Only submitted or verified records can be highlights."))
+        refusal = highlight_refusal(actor, current)
+        if refusal is not None:
+            raise refusal
         current.is_highlight = highlight
         current.highlight_citation = citation.strip() if highlight else ""
         current.save(update_fields=["is_highlight", "highlight_citation", "updated_at"])

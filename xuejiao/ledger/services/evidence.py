@@ -15,12 +15,12 @@ from django.utils.translation import gettext as _
 
 from xuejiao.audit import services as audit
 from xuejiao.audit.models import AuditAction
-from xuejiao.core.errors import PermissionDenied, ServiceError
+from xuejiao.core.errors import ServiceError
 from xuejiao.core.uploads import AUDIO, IMAGE, PDF, VIDEO, Prepared, prepare
-from xuejiao.orgs.permissions import can_record
 
 from ..completion import announce_changes
 from ..models import COUNTING_STATUSES, Activity, Evidence, EvidenceKind, evidence_storage
+from .rules import contents_refusal
 
 MAX_FILES_PER_UPLOAD = 20
 
@@ -61,10 +61,11 @@ def _lock(activity: Activity) -> Activity:
 
 
 def check_can_change_evidence(actor, activity: Activity) -> None:
-    if not can_record(actor, activity.organization):
-        raise PermissionDenied(_("You may not change the evidence of this record."))
-    if activity.is_locked:
-        raise ServiceError(_("This record is verified: its evidence can no longer be changed."))
+    refusal = contents_refusal(
+        actor, activity, _("This record is verified: its evidence can no longer be changed.")
+    )
+    if refusal is not None:
+        raise refusal
 
 
 def recount_photos(activity: Activity) -> None:

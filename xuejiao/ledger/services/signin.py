@@ -30,13 +30,12 @@ from django.utils.translation import gettext as _
 from xuejiao.audit import services as audit
 from xuejiao.audit.models import AuditAction
 from xuejiao.core.client_ip import client_ip
-from xuejiao.core.errors import PermissionDenied, ServiceError
+from xuejiao.core.errors import ServiceError
 from xuejiao.orgs.models import Person
-from xuejiao.orgs.permissions import can_record
 
 from ..completion import announce_changes
 from ..models import COUNTING_STATUSES, Activity, Attendance, AttendanceStatus
-from .materials import create_make_up_tasks
+from .rules import contents_refusal
 
 SIGNIN_OPENS_BEFORE = timedelta(minutes=30)
 SIGNIN_CLOSES_AFTER = timedelta(minutes=30)
@@ -136,10 +135,11 @@ def mark_attendance(*, actor, activity: Activity, marks: dict, request=None) -> 
     """marks: {person id: (status or "" to clear, reason)} for people of the roster."""
     with transaction.atomic():
         current = _lock(activity)
-        if not can_record(actor, current.organization):
-            raise PermissionDenied(_("You may not record attendance for this record."))
-        if current.is_locked:
-            raise ServiceError(_("This record is verified: its attendance can no longer be changed."))
+        refusal = contents_refusal(
+            actor, current, _("This record is verified: its attendance can no longer be changed.")
+        )
+        if refusal is not None:
+            raise refusal
         members = set(roster(current).filter(pk__in=list(marks)).values_list("pk", flat=True))
         strangers = set(marks) - members
         if strangers:
@@ -169,9 +169,8 @@ def mark_attendance(*, actor, activity: Activity, marks: dict, request=None) -> 
         recount_attendance(current)
         current.version += 1
         current.save(update_fields=["version"])
-        if current.status in COUNTING_STATUSES:
-            # Marks corrected after submission: make-up tasks follow the new absentees.
-            create_make_up_tasks(current)
+        # Marks change only while the record is the unit's (contents_refusal): the make-up
+        # tasks follow them when it is submitted again.
         audit.record(
             AuditAction.UPDATE,
             actor=actor,

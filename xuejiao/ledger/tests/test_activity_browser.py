@@ -162,7 +162,8 @@ def test_a_theme_day_recorded_on_a_phone_completes_the_checklist(
         page.goto(f"{live_server.url}/ledger/{activity.pk}/")
         page.wait_for_function("[...document.images].every(i => i.complete && i.naturalWidth > 0)")
         screenshot(page, "ledger-detail-desktop")
-        page.goto(f"{live_server.url}/ledger/{activity.pk}/edit/")
+        # Awaiting review the record is read-only: the form shown is that of a new record.
+        page.goto(f"{live_server.url}/ledger/new/")
         screenshot(page, "ledger-form-desktop")
         page.goto(f"{live_server.url}/ledger/{activity.pk}/qr/")
         screenshot(page, "ledger-qr-desktop")

@@ -142,6 +142,7 @@ def test_the_detail_shows_the_buttons_each_persona_may_use(make_activity, client
             name
             for name, url in {
                 "submit": "submit",
+                "withdraw": "withdraw",
                 "edit": "edit",
                 "delete": "delete",
                 "verify": "verify",
@@ -156,10 +157,13 @@ def test_the_detail_shows_the_buttons_each_persona_may_use(make_activity, client
     assert buttons("city_leader", draft) == set()
     assert buttons("inspector1", draft) == set()
     submitted = services.submit_activity(actor=draft.created_by, activity=draft)
-    assert buttons("zhengfei_operator", submitted) == {"edit", "qr"}
+    # Awaiting review the record is read-only: the unit may only withdraw it.
+    assert buttons("zhengfei_operator", submitted) == {"withdraw", "qr"}
     # The street operator records for the street and below, but reviewing is for campaign offices.
-    assert buttons("street_operator", submitted) == {"edit", "qr"}
-    assert buttons("erqi_admin", submitted) == {"edit", "verify", "return", "highlight", "qr"}
+    assert buttons("street_operator", submitted) == {"withdraw", "qr"}
+    assert buttons("erqi_admin", submitted) == {"verify", "return", "highlight", "qr"}
+    # The city office created and submitted it: someone else reviews it, and it may withdraw it.
+    assert buttons("city_admin", submitted) == {"withdraw", "qr"}
 
 
 # --- form -----------------------------------------------------------------------------------

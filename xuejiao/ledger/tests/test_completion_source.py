@@ -29,7 +29,7 @@ def test_recording_and_submitting_announce_the_change_to_completion(
 ):
     activity = make_activity(campaign=campaign, submit=True)
     assert announced == [(Activity, campaign, [tree.zhengfei.code])]
-    services.return_activity(actor=personas["city_admin"], activity=activity, reason="照片不清楚")
+    services.return_activity(actor=personas["erqi_admin"], activity=activity, reason="照片不清楚")
     assert len(announced) == 2
 
 

@@ -163,18 +163,24 @@ def test_a_large_photo_gets_a_small_thumbnail(personas, draft):
 def test_photo_count_follows_the_photos_and_completion_follows_photo_count(
     personas, tree, make_activity, campaign, theme_day_action
 ):
-    activity = make_activity("zhengfei", campaign=campaign, submit=True)
-    cell = Completion.objects.get(action=theme_day_action, organization=tree.zhengfei)
-    assert not cell.done
+    activity = make_activity("zhengfei", campaign=campaign)
     attach(personas, activity, png("1.png", color=(1, 2, 3)), upload("m.pdf", pdf_bytes()))
     assert Activity.objects.get(pk=activity.pk).photo_count == 1
+    services.submit_activity(actor=personas["zhengfei_operator"], activity=activity)
+    cell = Completion.objects.get(action=theme_day_action, organization=tree.zhengfei)
+    assert not cell.done
+    # Evidence changes while the record is the unit's; the figures follow once it counts.
+    services.withdraw_activity(actor=personas["zhengfei_operator"], activity=activity)
     attach(personas, activity, jpeg("2.jpg", color=(4, 5, 6)))
     assert Activity.objects.get(pk=activity.pk).photo_count == 2
+    services.submit_activity(actor=personas["zhengfei_operator"], activity=activity)
     cell.refresh_from_db()
     assert cell.done
+    services.return_activity(actor=personas["erqi_admin"], activity=activity, reason="照片须为活动现场")
     photo = Evidence.objects.filter(activity=activity, kind=EvidenceKind.PHOTO).first()
     services.delete_evidence(actor=personas["zhengfei_operator"], evidence=photo)
     assert Activity.objects.get(pk=activity.pk).photo_count == 1
+    services.submit_activity(actor=personas["zhengfei_operator"], activity=activity)
     cell.refresh_from_db()
     assert not cell.done
 
@@ -191,10 +197,11 @@ def test_evidence_changes_are_audited(personas, draft):
 
 
 def test_readers_cannot_attach_and_verified_records_are_locked(personas, make_activity):
-    activity = make_activity("zhengfei", submit=True)
+    activity = make_activity("zhengfei")
     with pytest.raises(PermissionDenied):
         attach(personas, activity, png(), actor="city_leader")
     (evidence,) = attach(personas, activity, png())
+    services.submit_activity(actor=personas["zhengfei_operator"], activity=activity)
     services.verify_activity(actor=personas["erqi_admin"], activity=activity)
     with pytest.raises(ServiceError, match="已审核"):
         attach(personas, activity, png("other.png", color=(9, 9, 9)))

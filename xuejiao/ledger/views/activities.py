@@ -18,14 +18,13 @@ from xuejiao.campaigns.rules import window
 from xuejiao.core.errors import PermissionDenied, ServiceError, StaleRecord
 from xuejiao.core.pagination import paginate
 from xuejiao.orgs.models import Organization
-from xuejiao.orgs.permissions import RECORDING_ROLES, can_record, can_review
+from xuejiao.orgs.permissions import RECORDING_ROLES
 from xuejiao.orgs.scope import scope_for, subtree_q
 from xuejiao.orgs.views import visible_org_or_404
 
 from .. import services
 from ..forms import ActivityFilterForm, ActivityForm, EvidenceUploadForm, HighlightForm, ReturnForm
 from ..models import COUNTING_STATUSES, Activity, ActivityKind, ActivityStatus, AttendanceStatus
-from ..services.activities import EDITABLE_STATES
 from ..services.signin import uses_marks
 
 KIND_LABELS = dict(ActivityKind.choices)
@@ -59,25 +58,25 @@ LIST_COLUMNS = (
 def visible_activity_or_404(user, pk) -> Activity:
     """The record if the user's scope covers its organisation; 404 whether missing or not ours."""
     return scope_for(user).get_or_404(
-        Activity.objects.select_related("organization", "campaign", "created_by", "verified_by"), pk=pk
+        Activity.objects.select_related(
+            "organization", "campaign", "created_by", "submitted_by", "verified_by"
+        ),
+        pk=pk,
     )
 
 
 def permissions_for(user, activity: Activity) -> dict:
-    """What the user may do with the record, for the buttons shown (the services decide again)."""
-    records = can_record(user, activity.organization)
-    reviews = can_review(user, activity.organization)
-    locked = activity.is_locked
-    return {
-        "edit": (records and not locked) or (reviews and locked),
-        "submit": records and activity.status in EDITABLE_STATES,
-        "review": reviews and activity.status == ActivityStatus.SUBMITTED,
-        "delete": records and activity.status in EDITABLE_STATES,
-        "highlight": reviews and activity.status in COUNTING_STATUSES,
-        "evidence": records and not locked,
-        "attendance": records and not locked,
-        "qr": records or reviews,
-    }
+    """What the user may do with the record, for the buttons shown (the services decide again,
+    by the same rules)."""
+    return services.allowed(user, activity)
+
+
+def refused_page(request, activity: Activity, refusal):
+    """A refusal on a page: 403 for who may not, else the reason on the record's page."""
+    if isinstance(refusal, PermissionDenied):
+        raise DjangoPermissionDenied(str(refusal))
+    messages.error(request, str(refusal))
+    return redirect("ledger:activity_detail", pk=activity.pk)
 
 
 def _recording_scope(user):
@@ -258,7 +257,6 @@ def activity_detail(request, pk):
         "upload_form": EvidenceUploadForm(),
         "return_form": ReturnForm(),
         "highlight_form": HighlightForm(initial={"citation": activity.highlight_citation}),
-        "editable_states": EDITABLE_STATES,
     }
     return render(request, "ledger/activity_detail.html", context)
 
@@ -321,11 +319,9 @@ def activity_create(request):
 @login_required
 def activity_edit(request, pk):
     activity = visible_activity_or_404(request.user, pk)
-    if activity.is_locked:
-        if not can_review(request.user, activity.organization):
-            raise DjangoPermissionDenied
-    elif not can_record(request.user, activity.organization):
-        raise DjangoPermissionDenied
+    refusal = services.edit_refusal(request.user, activity)
+    if refusal is not None:
+        return refused_page(request, activity, refusal)
     counts_from_marks = uses_marks(activity)
     options = {
         "user": request.user,
@@ -357,6 +353,8 @@ def activity_edit(request, pk):
             form.add_error(None, str(error))
         except PermissionDenied as error:
             raise DjangoPermissionDenied from error
+        except services.AwaitingReview as error:  # submitted in another tab meanwhile
+            return refused_page(request, activity, error)
         except ServiceError as error:
             form.add_error(None, str(error))
         else:
@@ -386,6 +384,17 @@ def _workflow(request, pk, action, done_message, **kwargs):
 @require_POST
 def activity_submit(request, pk):
     return _workflow(request, pk, services.submit_activity, _("Submitted to the level above."))
+
+
+@login_required
+@require_POST
+def activity_withdraw(request, pk):
+    return _workflow(
+        request,
+        pk,
+        services.withdraw_activity,
+        _("Withdrawn: the record is a draft again. Change it, then submit it again."),
+    )
 
 
 @login_required

@@ -17,14 +17,15 @@ from .. import services
 from ..forms import SignInForm
 from ..models import Attendance, AttendanceStatus
 from ..services import signin
-from .activities import permissions_for, visible_activity_or_404
+from .activities import permissions_for, refused_page, visible_activity_or_404
 
 
 @login_required
 def attendance(request, pk):
     activity = visible_activity_or_404(request.user, pk)
-    if not permissions_for(request.user, activity)["attendance"]:
-        raise DjangoPermissionDenied
+    refusal = services.contents_refusal(request.user, activity)
+    if refusal is not None:
+        return refused_page(request, activity, refusal)
     people = list(signin.roster(activity))
     if request.method == "POST":
         marks = {

@@ -186,7 +186,7 @@ def test_an_export_over_the_limit_is_refused_with_the_way_out(client_for, tree, 
     assert response.status_code == 302
     assert response["Location"] == reverse("sheets:sheet", args=["people"]) + f"?org={tree.renhe.pk}"
     page = client.get(response["Location"]).content.decode()
-    assert f"id: '{tree.renhe.pk}'" in page and "label: '人和路街道'" in page
+    assert f'data-id="{tree.renhe.pk}"' in page and 'data-label="人和路街道"' in page
     assert not AuditEntry.objects.filter(action="export").exists()  # nothing was exported
     # Two rows fit.
     response = client.get(reverse("sheets:export", args=["people"]), {"org": tree.zhengfei.pk})
