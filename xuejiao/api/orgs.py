@@ -1,9 +1,12 @@
 from django.db.models import Prefetch
-from ninja import Field, Query, Router, Schema
+from ninja import Field, Path, Query, Router, Schema
 
 from xuejiao.orgs.models import Organization, System
 from xuejiao.orgs.queries import search_organizations
 from xuejiao.orgs.scope import scope_for
+
+from .errors import answers
+from .types import Id, Offset, SearchText
 
 router = Router(tags=["organisations"])
 
@@ -36,13 +39,13 @@ class OrgPage(Schema):
 
 
 class OrgFilters(Schema):
-    parent: int | None = None
-    category: str | None = None
-    system: str | None = None
-    q: str | None = None
+    parent: Id | None = None
+    category: SearchText | None = None
+    system: SearchText | None = None
+    q: SearchText | None = None
     include_archived: bool = False
     limit: int = Field(50, ge=1, le=200)
-    offset: int = Field(0, ge=0)
+    offset: Offset = 0
 
 
 def _with_parent_ids(orgs: list[Organization], scope) -> list[Organization]:
@@ -56,7 +59,7 @@ def _with_parent_ids(orgs: list[Organization], scope) -> list[Organization]:
     return orgs
 
 
-@router.get("", response=OrgPage, summary="Organisations in the caller's scope")
+@router.get("", response=answers(OrgPage, 404), summary="Organisations in the caller's scope")
 def list_orgs(request, filters: Query[OrgFilters]):
     scope = scope_for(request.auth)
     queryset = scope.filter(Organization.objects.all())
@@ -80,8 +83,10 @@ def list_orgs(request, filters: Query[OrgFilters]):
     return {"count": count, "items": _with_parent_ids(page, scope)}
 
 
-@router.get("/{org_id}", response=OrgOut, summary="One organisation (404 outside the caller's scope)")
-def get_org(request, org_id: int):
+@router.get(
+    "/{org_id}", response=answers(OrgOut, 404), summary="One organisation (404 outside the caller's scope)"
+)
+def get_org(request, org_id: Path[Id]):
     scope = scope_for(request.auth)
     org = scope.get_or_404(Organization.objects.prefetch_related("systems"), pk=org_id)
     return _with_parent_ids([org], scope)[0]
