@@ -15,9 +15,9 @@ from xuejiao.orgs.models import Organization
 from xuejiao.orgs.scope import PATH_END, scope_for
 
 from .errors import answers
+from .pagination import Paging
 from .types import (
     Id,
-    Offset,
     People,
     PlausibleDate,
     PlausibleDateTime,
@@ -65,7 +65,7 @@ class ActivityPage(Schema):
     items: list[ActivityOut]
 
 
-class ActivityFilters(Schema):
+class ActivityFilters(Paging):
     campaign: Id | None = None
     kind: ActivityKind | None = None
     status: ActivityStatus | None = None
@@ -73,8 +73,7 @@ class ActivityFilters(Schema):
     date_from: PlausibleDate | None = None
     date_to: PlausibleDate | None = None
     q: SearchText | None = None
-    limit: int = Field(20, ge=1, le=200)
-    offset: Offset = 0
+    limit: int = Field(20, ge=1, le=200, description="Rows in the page")
 
 
 class ActivityIn(Schema):
@@ -165,7 +164,7 @@ def list_activities(request, filters: Query[ActivityFilters]):
     if filters.q:
         queryset = queryset.filter(title__contains=filters.q.strip())
     count = queryset.values("pk")[: COUNT_CAP + 1].count()
-    items = list(queryset.order_by("-starts_at", "-pk")[filters.offset : filters.offset + filters.limit])
+    items = list(filters.rows(queryset.order_by("-starts_at", "-pk")))
     return {"count": min(count, COUNT_CAP), "count_capped": count > COUNT_CAP, "items": items}
 
 

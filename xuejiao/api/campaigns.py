@@ -13,7 +13,8 @@ from xuejiao.orgs.queries import children_of, scope_roots
 from xuejiao.orgs.scope import scope_for
 
 from .errors import answers
-from .types import Id, Offset
+from .pagination import Paging
+from .types import Id
 
 router = Router(tags=["campaigns"])
 
@@ -79,15 +80,10 @@ def _campaign(user, campaign_id) -> Campaign:
     return get_object_or_404(visible_campaigns(user), pk=campaign_id)
 
 
-class CampaignFilters(Schema):
-    limit: int = Field(50, ge=1, le=200)
-    offset: Offset = 0
-
-
 @router.get("", response=answers(CampaignPage), summary="Campaigns the caller takes part in")
-def list_campaigns(request, page: Query[CampaignFilters]):
+def list_campaigns(request, page: Query[Paging]):
     queryset = visible_campaigns(request.auth).order_by("-starts_on", "-pk")
-    return {"count": queryset.count(), "items": list(queryset[page.offset : page.offset + page.limit])}
+    return {"count": queryset.count(), "items": list(page.rows(queryset))}
 
 
 @router.get("/{campaign_id}", response=answers(CampaignOut, 404), summary="One campaign")

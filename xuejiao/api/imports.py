@@ -26,7 +26,8 @@ from xuejiao.sheets.spec import get_spec
 from xuejiao.sheets.views import visible_jobs
 
 from .errors import answers
-from .types import Id, Offset, SearchText
+from .pagination import Paging
+from .types import Id, SearchText
 
 router = Router(tags=["imports"])
 
@@ -75,9 +76,8 @@ class ImportErrorPage(Schema):
     items: list[ImportErrorOut]
 
 
-class Page(Schema):
-    limit: int = Field(50, ge=1, le=500)
-    offset: Offset = 0
+class Page(Paging):
+    limit: int = Field(50, ge=1, le=500, description="Rows in the page")
 
 
 def job_out(job: ImportJob, user) -> dict:
@@ -127,7 +127,7 @@ def upload(request, sheet: Form[SearchText], file: File[UploadedFile]):
 def list_jobs(request, page: Query[Page]):
     queryset = visible_jobs(request.auth).order_by("-created_at", "-id")
     count = queryset.count()
-    jobs = queryset.defer("preview")[page.offset : page.offset + page.limit]
+    jobs = page.rows(queryset.defer("preview"))
     return {"count": count, "items": [job_out(job, request.auth) for job in jobs]}
 
 
@@ -148,7 +148,7 @@ def list_errors(request, job_id: Path[Id], page: Query[Page]):
     return {
         "count": len(job.errors),
         "total": job.error_count,
-        "items": job.errors[page.offset : page.offset + page.limit],
+        "items": page.rows(job.errors),
     }
 
 

@@ -6,7 +6,8 @@ from xuejiao.orgs.queries import search_organizations
 from xuejiao.orgs.scope import scope_for
 
 from .errors import answers
-from .types import Id, Offset, SearchText
+from .pagination import Paging
+from .types import Id, SearchText
 
 router = Router(tags=["organisations"])
 
@@ -38,14 +39,12 @@ class OrgPage(Schema):
     items: list[OrgOut]
 
 
-class OrgFilters(Schema):
+class OrgFilters(Paging):
     parent: Id | None = None
     category: SearchText | None = None
     system: SearchText | None = None
     q: SearchText | None = None
     include_archived: bool = False
-    limit: int = Field(50, ge=1, le=200)
-    offset: Offset = 0
 
 
 def _with_parent_ids(orgs: list[Organization], scope) -> list[Organization]:
@@ -75,11 +74,8 @@ def list_orgs(request, filters: Query[OrgFilters]):
     if filters.q:
         queryset = search_organizations(queryset, filters.q)
     count = queryset.count()
-    page = list(
-        queryset.order_by("path").prefetch_related(Prefetch("systems", queryset=System.objects.only("code")))[
-            filters.offset : filters.offset + filters.limit
-        ]
-    )
+    systems = Prefetch("systems", queryset=System.objects.only("code"))
+    page = list(filters.rows(queryset.order_by("path").prefetch_related(systems)))
     return {"count": count, "items": _with_parent_ids(page, scope)}
 
 

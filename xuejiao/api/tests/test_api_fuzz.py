@@ -108,3 +108,20 @@ def test_every_answer_of_the_api_is_one_its_document_declares(
     print(f"schemathesis: {sent} requests in {elapsed:.1f} s")
     assert not failures, "\n\n".join(failures)
     assert sent >= 20 * 2 * EXAMPLES * 0.9
+
+
+def test_every_operation_declares_the_errors_it_can_answer_with(client):
+    document = client.get("/api/v1/openapi.json").json()
+    writes = {"post", "patch", "put", "delete"}
+    for path, operations in document["paths"].items():
+        for method, operation in operations.items():
+            declared = {code for code in operation["responses"] if code.startswith("4")}
+            expected = {"401", "422"}
+            if "{" in path:
+                expected.add("404")
+            if method in writes:
+                expected |= {"400", "403"}
+            assert expected <= declared, (method, path, declared)
+            for code in declared:
+                schema = operation["responses"][code]["content"]["application/json"]["schema"]["$ref"]
+                assert schema.endswith("/InvalidOut" if code == "422" else "/ErrorOut"), (method, path, code)
