@@ -32,8 +32,8 @@ class InvalidOut(ErrorOut):
 
 def answers(ok, *errors: int, status: int = 200) -> dict:
     """The `response=` of an endpoint: `ok` for `status`, and the error statuses it can
-    answer with. 401 (every endpoint needs authentication) and 422 (every endpoint reads
-    some input, if only its path) are always there."""
+    answer with. 401 (every endpoint needs authentication) and 422 (nearly every endpoint
+    reads a path, a query or a body) are always declared."""
     codes = sorted({401, 422, *errors})
     return {status: ok, **{code: InvalidOut if code == 422 else ErrorOut for code in codes}}
 
