@@ -135,4 +135,9 @@ def install(api) -> None:
         detail = str(exc)
         if exc.status_code == 400 and detail.startswith("Cannot parse request body"):
             detail = _("The request body is not valid JSON.")
+        elif exc.status_code == 403 and detail.startswith("CSRF"):
+            # A browser session writes only with the page's CSRF token; other systems use a token.
+            detail = _(
+                "The security check (CSRF) failed: reload the page and try again, or use an API token."
+            )
         return api.create_response(request, {"detail": detail}, status=exc.status_code)

@@ -191,3 +191,12 @@ def test_a_body_that_is_not_json_is_a_400_in_chinese(caller, tree, campaign):
 def test_no_token_is_a_401_in_chinese(db):
     body = assert_refused(Client().get("/api/v1/orgs"), 401)
     assert_chinese(body["detail"])
+
+
+def test_a_browser_session_writing_without_its_csrf_token_is_a_403_in_chinese(personas, tree, campaign):
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(personas["zhengfei_operator"])
+    response = post(client, "/api/v1/activities", theme_day(tree, campaign))
+    body = assert_refused(response, 403)
+    assert_chinese(body["detail"])
+    assert not Activity.objects.exists()
