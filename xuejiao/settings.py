@@ -5,7 +5,7 @@ PostgreSQL by setting DATABASE_URL=postgres://user:pass@host/dbname.
 """
 
 import os
-from datetime import timedelta
+from datetime import date, timedelta
 from pathlib import Path
 
 import dj_database_url
@@ -31,6 +31,18 @@ def env_int(name: str, default: int) -> int:
 
 def env_list(name: str, default: str) -> list[str]:
     return [item.strip() for item in os.environ.get(name, default).split(",") if item.strip()]
+
+
+def env_date_range(name: str, default: str) -> tuple[date, date]:
+    """Two ISO dates separated by a comma, the first not after the second."""
+    value = os.environ.get(name, default)
+    try:
+        first, last = (date.fromisoformat(part.strip()) for part in value.split(","))
+    except ValueError:
+        raise ValueError(f"{name} must be two dates such as 2000-01-01,2100-12-31, not {value!r}") from None
+    if first > last:
+        raise ValueError(f"{name} ends before it starts: {value!r}")
+    return first, last
 
 
 DEBUG = env_bool("DEBUG", False)
@@ -232,6 +244,10 @@ EVIDENCE_MAX_VIDEO_BYTES = env_int("EVIDENCE_MAX_VIDEO_BYTES", 200 * MB)
 MESSAGE_STORAGE = "django.contrib.messages.storage.session.SessionStorage"
 
 PAGE_SIZE = 20
+
+# Every date entered (forms, API filters and records) must lie in this range: a year 9999
+# or 0001 is a typing mistake, and at the calendar's edges a day cannot be added.
+PLAUSIBLE_DATE_RANGE = env_date_range("PLAUSIBLE_DATE_RANGE", "2000-01-01,2100-12-31")
 
 # A shared cache (rate limits of the QR sign-in page, for one) must be shared by every
 # worker process in production: set REDIS_URL=redis://127.0.0.1:6379/0. Without it each

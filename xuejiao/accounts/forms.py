@@ -4,6 +4,7 @@ from django.contrib.auth.password_validation import password_validators_help_tex
 from django.utils.translation import gettext_lazy as _
 
 from xuejiao.audit.models import AuditAction
+from xuejiao.core.formfields import PlausibleDateField
 from xuejiao.core.roles import Role
 
 
@@ -98,13 +99,13 @@ class AuditFilterForm(forms.Form):
         label=_("Action"), required=False, choices=[("", _("All"))] + list(AuditAction.choices)
     )
     org = forms.IntegerField(required=False, widget=forms.HiddenInput)
-    date_from = forms.DateField(
+    date_from = PlausibleDateField(
         label=_("From"),
         required=False,
         widget=forms.DateInput(attrs={"type": "date"}),
         error_messages={"invalid": _("Enter a date such as 2021-03-02.")},
     )
-    date_to = forms.DateField(
+    date_to = PlausibleDateField(
         label=_("To"),
         required=False,
         widget=forms.DateInput(attrs={"type": "date"}),

@@ -4,7 +4,7 @@ from datetime import date, datetime, time, timedelta
 
 from django.http import Http404
 from django.utils import timezone
-from ninja import Field, Query, Router, Schema, Status
+from ninja import Field, Path, Query, Router, Schema, Status
 
 from xuejiao.campaigns.permissions import visible_campaigns
 from xuejiao.core.errors import StaleRecord
@@ -13,6 +13,20 @@ from xuejiao.ledger import services
 from xuejiao.ledger.models import Activity, ActivityKind, ActivityStatus, Mode
 from xuejiao.orgs.models import Organization
 from xuejiao.orgs.scope import PATH_END, scope_for
+
+from .errors import answers
+from .pagination import Paging
+from .types import (
+    Id,
+    People,
+    PlausibleDate,
+    PlausibleDateTime,
+    SearchText,
+    Version,
+    model_text,
+    text,
+    unset,
+)
 
 router = Router(tags=["activities"])
 
@@ -51,68 +65,70 @@ class ActivityPage(Schema):
     items: list[ActivityOut]
 
 
-class ActivityFilters(Schema):
-    campaign: int | None = None
+class ActivityFilters(Paging):
+    campaign: Id | None = None
     kind: ActivityKind | None = None
     status: ActivityStatus | None = None
-    org: int | None = Field(None, description="An organisation: its whole subtree is listed")
-    date_from: date | None = None
-    date_to: date | None = None
-    q: str | None = None
-    limit: int = Field(20, ge=1, le=200)
-    offset: int = Field(0, ge=0)
+    org: Id | None = Field(None, description="An organisation: its whole subtree is listed")
+    date_from: PlausibleDate | None = None
+    date_to: PlausibleDate | None = None
+    q: SearchText | None = None
+    limit: int = Field(20, ge=1, le=200, description="Rows in the page")
 
 
 class ActivityIn(Schema):
-    organization_id: int
-    campaign_id: int | None = None
+    organization_id: Id
+    campaign_id: Id | None = None
     kind: ActivityKind
-    title: str = Field(..., min_length=1, max_length=200)
-    topic: str = ""
-    starts_at: datetime
-    ends_at: datetime | None = None
-    place: str = ""
+    title: model_text(Activity, "title")
+    topic: model_text(Activity, "topic") = ""
+    starts_at: PlausibleDateTime
+    ends_at: PlausibleDateTime | None = None
+    place: model_text(Activity, "place") = ""
     mode: Mode = Mode.OFFLINE
-    host: str = ""
-    speaker: str = ""
+    host: model_text(Activity, "host") = ""
+    speaker: model_text(Activity, "speaker") = ""
     first_agenda: bool = False
-    first_agenda_content: str = ""
-    expected: int = Field(0, ge=0)
-    present: int = Field(0, ge=0)
-    on_leave: int = Field(0, ge=0)
-    absent: int = Field(0, ge=0)
-    summary: str = ""
+    first_agenda_content: model_text(Activity, "first_agenda_content") = ""
+    expected: People = 0
+    present: People = 0
+    on_leave: People = 0
+    absent: People = 0
+    summary: model_text(Activity, "summary") = ""
     submit: bool = False
 
 
 class ActivityPatch(Schema):
-    version: int = Field(
+    """Only the fields sent are changed. null clears what may be empty (campaign_id,
+    ends_at); any other field sent as null is refused (422), never stored."""
+
+    version: Version = Field(
         ...,
         description="The version read; a stale version is refused with 409, as is any change "
         "to a record awaiting review (withdraw it first)",
     )
-    reason: str = Field("", description="Required when correcting a verified record")
-    campaign_id: int | None = None
-    kind: ActivityKind | None = None
-    title: str | None = None
-    topic: str | None = None
-    starts_at: datetime | None = None
-    ends_at: datetime | None = None
-    place: str | None = None
-    mode: Mode | None = None
-    host: str | None = None
-    speaker: str | None = None
-    first_agenda: bool | None = None
-    first_agenda_content: str | None = None
-    expected: int | None = Field(None, ge=0)
-    present: int | None = Field(None, ge=0)
-    on_leave: int | None = Field(None, ge=0)
-    absent: int | None = Field(None, ge=0)
-    summary: str | None = None
+    reason: text(300) = Field("", description="Required when correcting a verified record")
+    campaign_id: Id | None = None
+    kind: ActivityKind = unset()
+    title: model_text(Activity, "title") = unset()
+    topic: model_text(Activity, "topic") = unset()
+    starts_at: PlausibleDateTime = unset()
+    ends_at: PlausibleDateTime | None = None
+    place: model_text(Activity, "place") = unset()
+    mode: Mode = unset()
+    host: model_text(Activity, "host") = unset()
+    speaker: model_text(Activity, "speaker") = unset()
+    first_agenda: bool = unset()
+    first_agenda_content: model_text(Activity, "first_agenda_content") = unset()
+    expected: People = unset()
+    present: People = unset()
+    on_leave: People = unset()
+    absent: People = unset()
+    summary: model_text(Activity, "summary") = unset()
 
 
 class ReturnIn(Schema):
-    reason: str = Field(..., min_length=1, max_length=300)
+    reason: text(300, required=True)
 
 
 def _scoped(user):
@@ -132,7 +148,7 @@ def _local_day_start(day: date) -> datetime:
     return datetime.combine(day, time.min, timezone.get_current_timezone())
 
 
-@router.get("", response=ActivityPage, summary="Activities in the caller's scope, newest first")
+@router.get("", response=answers(ActivityPage, 404), summary="Activities in the caller's scope, newest first")
 def list_activities(request, filters: Query[ActivityFilters]):
     scope = scope_for(request.auth)
     queryset = _scoped(request.auth)
@@ -152,16 +168,24 @@ def list_activities(request, filters: Query[ActivityFilters]):
     if filters.q:
         queryset = queryset.filter(title__contains=filters.q.strip())
     count = queryset.values("pk")[: COUNT_CAP + 1].count()
-    items = list(queryset.order_by("-starts_at", "-pk")[filters.offset : filters.offset + filters.limit])
+    items = list(filters.rows(queryset.order_by("-starts_at", "-pk")))
     return {"count": min(count, COUNT_CAP), "count_capped": count > COUNT_CAP, "items": items}
 
 
-@router.get("/{activity_id}", response=ActivityOut, summary="One activity (404 outside the caller's scope)")
-def get_activity(request, activity_id: int):
+@router.get(
+    "/{activity_id}",
+    response=answers(ActivityOut, 404),
+    summary="One activity (404 outside the caller's scope)",
+)
+def get_activity(request, activity_id: Path[Id]):
     return scope_for(request.auth).get_or_404(_scoped(request.auth), pk=activity_id)
 
 
-@router.post("", response={201: ActivityOut}, summary="Record an activity (as a draft, or submitted)")
+@router.post(
+    "",
+    response=answers(ActivityOut, 400, 403, 404, status=201),
+    summary="Record an activity (as a draft, or submitted)",
+)
 def create_activity(request, payload: ActivityIn):
     organization = scope_for(request.auth).get_or_404(Organization.objects.all(), pk=payload.organization_id)
     data = payload.dict(exclude={"organization_id", "campaign_id", "submit"})
@@ -176,8 +200,10 @@ def create_activity(request, payload: ActivityIn):
     return Status(201, Activity.objects.select_related("organization").get(pk=activity.pk))
 
 
-@router.patch("/{activity_id}", response={200: ActivityOut, 409: dict}, summary="Change an activity")
-def update_activity(request, activity_id: int, payload: ActivityPatch):
+@router.patch(
+    "/{activity_id}", response=answers(ActivityOut, 400, 403, 404, 409), summary="Change an activity"
+)
+def update_activity(request, activity_id: Path[Id], payload: ActivityPatch):
     activity = scope_for(request.auth).get_or_404(_scoped(request.auth), pk=activity_id)
     data = payload.dict(exclude_unset=True, exclude={"version", "reason"})
     if "campaign_id" in data:
@@ -197,8 +223,10 @@ def update_activity(request, activity_id: int, payload: ActivityPatch):
     return Status(200, Activity.objects.select_related("organization").get(pk=activity.pk))
 
 
-@router.post("/{activity_id}/submit", response=ActivityOut, summary="Submit to the level above")
-def submit(request, activity_id: int):
+@router.post(
+    "/{activity_id}/submit", response=answers(ActivityOut, 400, 403, 404), summary="Submit to the level above"
+)
+def submit(request, activity_id: Path[Id]):
     activity = scope_for(request.auth).get_or_404(_scoped(request.auth), pk=activity_id)
     services.submit_activity(actor=request.auth, activity=activity, request=request)
     return Activity.objects.select_related("organization").get(pk=activity.pk)
@@ -206,24 +234,30 @@ def submit(request, activity_id: int):
 
 @router.post(
     "/{activity_id}/withdraw",
-    response=ActivityOut,
+    response=answers(ActivityOut, 400, 403, 404),
     summary="Withdraw from review (the unit): a draft again",
 )
-def withdraw(request, activity_id: int):
+def withdraw(request, activity_id: Path[Id]):
     activity = scope_for(request.auth).get_or_404(_scoped(request.auth), pk=activity_id)
     services.withdraw_activity(actor=request.auth, activity=activity, request=request)
     return Activity.objects.select_related("organization").get(pk=activity.pk)
 
 
-@router.post("/{activity_id}/verify", response=ActivityOut, summary="Verify (the level above)")
-def verify(request, activity_id: int):
+@router.post(
+    "/{activity_id}/verify", response=answers(ActivityOut, 400, 403, 404), summary="Verify (the level above)"
+)
+def verify(request, activity_id: Path[Id]):
     activity = scope_for(request.auth).get_or_404(_scoped(request.auth), pk=activity_id)
     services.verify_activity(actor=request.auth, activity=activity, request=request)
     return Activity.objects.select_related("organization").get(pk=activity.pk)
 
 
-@router.post("/{activity_id}/return", response=ActivityOut, summary="Return with a reason (the level above)")
-def return_activity(request, activity_id: int, payload: ReturnIn):
+@router.post(
+    "/{activity_id}/return",
+    response=answers(ActivityOut, 400, 403, 404),
+    summary="Return with a reason (the level above)",
+)
+def return_activity(request, activity_id: Path[Id], payload: ReturnIn):
     activity = scope_for(request.auth).get_or_404(_scoped(request.auth), pk=activity_id)
     services.return_activity(actor=request.auth, activity=activity, reason=payload.reason, request=request)
     return Activity.objects.select_related("organization").get(pk=activity.pk)

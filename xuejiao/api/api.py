@@ -1,15 +1,14 @@
 """The JSON API under /api/v1. Each module adds a router; all share auth and conventions.
 
 Conventions: lists are paginated as {"count": N, "items": [...]} with `limit`/`offset`;
-anything outside the caller's scope is 404; errors are {"detail": "..."} in the caller's language.
+anything outside the caller's scope is 404; errors are {"detail": "..."} in the caller's
+language, and every status an endpoint can answer with is in the OpenAPI document
+(xuejiao.api.errors); every input is one of the bounded types of xuejiao.api.types.
 """
 
-from django.http import Http404
-from django.utils.translation import gettext as _
 from ninja import NinjaAPI
 
-from xuejiao.core.errors import PermissionDenied, ServiceError
-
+from . import errors
 from .auth import AUTH
 
 api = NinjaAPI(
@@ -20,21 +19,7 @@ api = NinjaAPI(
     docs_url="/docs",
     openapi_url="/openapi.json",
 )
-
-
-@api.exception_handler(Http404)
-def not_found(request, exc):
-    return api.create_response(request, {"detail": _("Not found.")}, status=404)
-
-
-@api.exception_handler(PermissionDenied)
-def forbidden(request, exc):
-    return api.create_response(request, {"detail": str(exc)}, status=403)
-
-
-@api.exception_handler(ServiceError)
-def refused(request, exc):
-    return api.create_response(request, {"detail": str(exc)}, status=400)
+errors.install(api)
 
 
 from . import activities, campaigns, imports, me, orgs  # noqa: E402

@@ -3,7 +3,7 @@
 from datetime import date
 
 from django.shortcuts import get_object_or_404
-from ninja import Field, Query, Router, Schema
+from ninja import Field, Path, Query, Router, Schema
 
 from xuejiao.campaigns.models import Campaign, RequiredAction
 from xuejiao.campaigns.permissions import visible_campaigns
@@ -11,6 +11,10 @@ from xuejiao.campaigns.queries import checklist, figures_for
 from xuejiao.orgs.models import Organization
 from xuejiao.orgs.queries import children_of, scope_roots
 from xuejiao.orgs.scope import scope_for
+
+from .errors import answers
+from .pagination import Paging
+from .types import Id
 
 router = Router(tags=["campaigns"])
 
@@ -76,19 +80,23 @@ def _campaign(user, campaign_id) -> Campaign:
     return get_object_or_404(visible_campaigns(user), pk=campaign_id)
 
 
-@router.get("", response=CampaignPage, summary="Campaigns the caller takes part in")
-def list_campaigns(request, limit: int = Query(50, ge=1, le=200), offset: int = Query(0, ge=0)):
+@router.get("", response=answers(CampaignPage), summary="Campaigns the caller takes part in")
+def list_campaigns(request, page: Query[Paging]):
     queryset = visible_campaigns(request.auth).order_by("-starts_on", "-pk")
-    return {"count": queryset.count(), "items": list(queryset[offset : offset + limit])}
+    return {"count": queryset.count(), "items": list(page.rows(queryset))}
 
 
-@router.get("/{campaign_id}", response=CampaignOut)
-def get_campaign(request, campaign_id: int):
+@router.get("/{campaign_id}", response=answers(CampaignOut, 404), summary="One campaign")
+def get_campaign(request, campaign_id: Path[Id]):
     return _campaign(request.auth, campaign_id)
 
 
-@router.get("/{campaign_id}/actions", response=list[ActionOut], summary="The campaign's required actions")
-def list_actions(request, campaign_id: int):
+@router.get(
+    "/{campaign_id}/actions",
+    response=answers(list[ActionOut], 404),
+    summary="The campaign's required actions",
+)
+def list_actions(request, campaign_id: Path[Id]):
     campaign = _campaign(request.auth, campaign_id)
     return list(RequiredAction.objects.filter(campaign=campaign).select_related("phase"))
 
@@ -114,10 +122,10 @@ def _org_figures(campaign, organization, figures) -> dict:
 
 @router.get(
     "/{campaign_id}/completion",
-    response=CompletionOut,
+    response=answers(CompletionOut, 404),
     summary="Completion of every action for an organisation and each of its children (from the roll-ups)",
 )
-def completion(request, campaign_id: int, org: int | None = None):
+def completion(request, campaign_id: Path[Id], org: Query[Id | None] = None):
     campaign = _campaign(request.auth, campaign_id)
     scope = scope_for(request.auth)
     if org is None:
@@ -140,10 +148,10 @@ def completion(request, campaign_id: int, org: int | None = None):
 
 @router.get(
     "/{campaign_id}/checklist/{org_id}",
-    response=list[ChecklistItemOut],
+    response=answers(list[ChecklistItemOut], 404),
     summary="One organisation's required actions, status and the records that satisfy them",
 )
-def org_checklist(request, campaign_id: int, org_id: int):
+def org_checklist(request, campaign_id: Path[Id], org_id: Path[Id]):
     campaign = _campaign(request.auth, campaign_id)
     organization = scope_for(request.auth).get_or_404(Organization.objects.all(), pk=org_id)
     return [

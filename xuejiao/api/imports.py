@@ -17,13 +17,17 @@ from datetime import datetime
 
 from django.http import Http404
 from django.utils.translation import gettext as _
-from ninja import Field, File, Form, Query, Router, Schema, Status, UploadedFile
+from ninja import Field, File, Form, Path, Query, Router, Schema, Status, UploadedFile
 
 from xuejiao.core.errors import ServiceError
 from xuejiao.sheets import services
 from xuejiao.sheets.models import ImportJob, JobStatus
 from xuejiao.sheets.spec import get_spec
 from xuejiao.sheets.views import visible_jobs
+
+from .errors import answers
+from .pagination import Paging
+from .types import Id, SearchText
 
 router = Router(tags=["imports"])
 
@@ -72,9 +76,8 @@ class ImportErrorPage(Schema):
     items: list[ImportErrorOut]
 
 
-class Page(Schema):
-    limit: int = Field(50, ge=1, le=500)
-    offset: int = Field(0, ge=0)
+class Page(Paging):
+    limit: int = Field(50, ge=1, le=500, description="Rows in the page")
 
 
 def job_out(job: ImportJob, user) -> dict:
@@ -109,10 +112,10 @@ def job_or_404(user, job_id: int) -> ImportJob:
 
 @router.post(
     "",
-    response={201: ImportJobOut},
+    response=answers(ImportJobOut, 400, 403, status=201),
     summary="Upload a workbook to import; small files are checked at once, large ones in the background",
 )
-def upload(request, sheet: Form[str], file: File[UploadedFile]):
+def upload(request, sheet: Form[SearchText], file: File[UploadedFile]):
     spec = get_spec(sheet)
     if spec is None:
         raise ServiceError(_("There is no sheet called “%(name)s”.") % {"name": sheet})
@@ -120,31 +123,41 @@ def upload(request, sheet: Form[str], file: File[UploadedFile]):
     return Status(201, job_out(job, request.auth))
 
 
-@router.get("", response=ImportJobPage, summary="Import jobs the caller sees, newest first")
+@router.get("", response=answers(ImportJobPage), summary="Import jobs the caller sees, newest first")
 def list_jobs(request, page: Query[Page]):
     queryset = visible_jobs(request.auth).order_by("-created_at", "-id")
     count = queryset.count()
-    jobs = queryset.defer("preview")[page.offset : page.offset + page.limit]
+    jobs = page.rows(queryset.defer("preview"))
     return {"count": count, "items": [job_out(job, request.auth) for job in jobs]}
 
 
-@router.get("/{job_id}", response=ImportJobOut, summary="One import job (404 outside the caller's scope)")
-def get_job(request, job_id: int):
+@router.get(
+    "/{job_id}",
+    response=answers(ImportJobOut, 404),
+    summary="One import job (404 outside the caller's scope)",
+)
+def get_job(request, job_id: Path[Id]):
     return job_out(job_or_404(request.auth, job_id), request.auth)
 
 
-@router.get("/{job_id}/errors", response=ImportErrorPage, summary="The problems found, in sheet order")
-def list_errors(request, job_id: int, page: Query[Page]):
+@router.get(
+    "/{job_id}/errors", response=answers(ImportErrorPage, 404), summary="The problems found, in sheet order"
+)
+def list_errors(request, job_id: Path[Id], page: Query[Page]):
     job = job_or_404(request.auth, job_id)
     return {
         "count": len(job.errors),
         "total": job.error_count,
-        "items": job.errors[page.offset : page.offset + page.limit],
+        "items": page.rows(job.errors),
     }
 
 
-@router.post("/{job_id}/confirm", response=ImportJobOut, summary="Import a checked file (the uploader only)")
-def confirm(request, job_id: int):
+@router.post(
+    "/{job_id}/confirm",
+    response=answers(ImportJobOut, 400, 403, 404),
+    summary="Import a checked file (the uploader only)",
+)
+def confirm(request, job_id: Path[Id]):
     job = job_or_404(request.auth, job_id)
     job = services.confirm_import(job=job, actor=request.auth, request=request)
     return job_out(job, request.auth)

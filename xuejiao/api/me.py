@@ -2,6 +2,8 @@ from ninja import Router, Schema
 
 from xuejiao.core.roles import Role
 
+from .errors import answers
+
 router = Router(tags=["me"])
 
 
@@ -21,7 +23,7 @@ class MeOut(Schema):
     roles: list[RoleOut]
 
 
-@router.get("/me", response=MeOut, summary="The calling user and their roles")
+@router.get("/me", response=answers(MeOut), summary="The calling user and their roles")
 def me(request):
     user = request.auth
     assignments = user.role_assignments.select_related("organization").order_by("id")

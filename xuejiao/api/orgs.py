@@ -1,9 +1,13 @@
 from django.db.models import Prefetch
-from ninja import Field, Query, Router, Schema
+from ninja import Field, Path, Query, Router, Schema
 
 from xuejiao.orgs.models import Organization, System
 from xuejiao.orgs.queries import search_organizations
 from xuejiao.orgs.scope import scope_for
+
+from .errors import answers
+from .pagination import Paging
+from .types import Id, SearchText
 
 router = Router(tags=["organisations"])
 
@@ -35,14 +39,12 @@ class OrgPage(Schema):
     items: list[OrgOut]
 
 
-class OrgFilters(Schema):
-    parent: int | None = None
-    category: str | None = None
-    system: str | None = None
-    q: str | None = None
+class OrgFilters(Paging):
+    parent: Id | None = None
+    category: SearchText | None = None
+    system: SearchText | None = None
+    q: SearchText | None = None
     include_archived: bool = False
-    limit: int = Field(50, ge=1, le=200)
-    offset: int = Field(0, ge=0)
 
 
 def _with_parent_ids(orgs: list[Organization], scope) -> list[Organization]:
@@ -56,7 +58,7 @@ def _with_parent_ids(orgs: list[Organization], scope) -> list[Organization]:
     return orgs
 
 
-@router.get("", response=OrgPage, summary="Organisations in the caller's scope")
+@router.get("", response=answers(OrgPage, 404), summary="Organisations in the caller's scope")
 def list_orgs(request, filters: Query[OrgFilters]):
     scope = scope_for(request.auth)
     queryset = scope.filter(Organization.objects.all())
@@ -72,16 +74,15 @@ def list_orgs(request, filters: Query[OrgFilters]):
     if filters.q:
         queryset = search_organizations(queryset, filters.q)
     count = queryset.count()
-    page = list(
-        queryset.order_by("path").prefetch_related(Prefetch("systems", queryset=System.objects.only("code")))[
-            filters.offset : filters.offset + filters.limit
-        ]
-    )
+    systems = Prefetch("systems", queryset=System.objects.only("code"))
+    page = list(filters.rows(queryset.order_by("path").prefetch_related(systems)))
     return {"count": count, "items": _with_parent_ids(page, scope)}
 
 
-@router.get("/{org_id}", response=OrgOut, summary="One organisation (404 outside the caller's scope)")
-def get_org(request, org_id: int):
+@router.get(
+    "/{org_id}", response=answers(OrgOut, 404), summary="One organisation (404 outside the caller's scope)"
+)
+def get_org(request, org_id: Path[Id]):
     scope = scope_for(request.auth)
     org = scope.get_or_404(Organization.objects.prefetch_related("systems"), pk=org_id)
     return _with_parent_ids([org], scope)[0]

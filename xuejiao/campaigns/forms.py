@@ -6,7 +6,14 @@ from django import forms
 from django.db.models import Min
 from django.utils.translation import gettext_lazy as _
 
-from xuejiao.core.formfields import ShortModelChoiceField, ShortModelMultipleChoiceField
+from xuejiao.core.formfields import (
+    IdField,
+    PlausibleDateField,
+    ShortModelChoiceField,
+    ShortModelMultipleChoiceField,
+    SmallNumberField,
+    parse_id,
+)
 from xuejiao.orgs.models import Category, Kind, Organization, System
 from xuejiao.orgs.scope import PATH_END
 
@@ -26,6 +33,7 @@ class CampaignForm(forms.ModelForm):
         model = Campaign
         fields = ["name", "motto", "starts_on", "ends_on"]
         widgets = {"starts_on": DATE, "ends_on": DATE}
+        field_classes = {"starts_on": PlausibleDateField, "ends_on": PlausibleDateField}
         error_messages = {"name": {"required": _("Enter the campaign's name.")}}
 
     def clean(self):
@@ -39,9 +47,8 @@ class CampaignForm(forms.ModelForm):
 
 
 class NewCampaignForm(CampaignForm):
-    root = forms.IntegerField(
+    root = IdField(
         label=_("Organised by"),
-        widget=forms.HiddenInput,
         error_messages={"required": _("Choose the organising organisation from the list.")},
     )
     phases = forms.CharField(
@@ -56,10 +63,10 @@ class NewCampaignForm(CampaignForm):
 
 
 class PhaseForm(forms.Form):
-    id = forms.IntegerField(required=False, widget=forms.HiddenInput)
+    id = IdField(required=False)
     name = forms.CharField(label=_("Name"), max_length=100, required=False)
-    starts_on = forms.DateField(label=_("Starts on"), required=False, widget=DATE)
-    ends_on = forms.DateField(label=_("Ends on"), required=False, widget=DATE)
+    starts_on = PlausibleDateField(label=_("Starts on"), required=False, widget=DATE)
+    ends_on = PlausibleDateField(label=_("Ends on"), required=False, widget=DATE)
 
 
 PhaseFormSet = forms.formset_factory(PhaseForm, extra=2, can_delete=True)
@@ -73,10 +80,10 @@ class IdListField(forms.Field):
     def to_python(self, value):
         if not value:
             return []
-        try:
-            return list(dict.fromkeys(int(v) for v in value))
-        except (TypeError, ValueError) as error:
-            raise forms.ValidationError(_("Choose organisations from the list.")) from error
+        ids = [parse_id(v) for v in value]
+        if None in ids:
+            raise forms.ValidationError(_("Choose organisations from the list."))
+        return list(dict.fromkeys(ids))
 
 
 APPLY_BY_CRITERIA = "criteria"
@@ -89,7 +96,7 @@ class ActionForm(forms.Form):
         label=_("Description"), required=False, widget=forms.Textarea(attrs={"rows": 3})
     )
     phase = ShortModelChoiceField(label=_("Phase"), queryset=None, required=False, empty_label=_("No phase"))
-    sort_order = forms.IntegerField(label=_("Sort order"), initial=0)
+    sort_order = SmallNumberField(label=_("Sort order"), initial=0)
 
     applies_to = forms.ChoiceField(
         label=_("Applies to"),
@@ -136,7 +143,7 @@ class ActionForm(forms.Form):
         required=False,
         widget=forms.CheckboxSelectMultiple(attrs=CHECK),
     )
-    min_count = forms.IntegerField(label=_("At least"), min_value=1, initial=1)
+    min_count = SmallNumberField(label=_("At least"), min_value=1, initial=1)
     require_first_agenda = forms.BooleanField(
         label=_("Only meetings with the first agenda item"), required=False
     )
@@ -146,18 +153,18 @@ class ActionForm(forms.Form):
         required=False,
         help_text=_("When set, only records whose title or topic contains it count."),
     )
-    window_start = forms.DateField(
+    window_start = PlausibleDateField(
         label=_("Counted from"),
         required=False,
         widget=DATE,
         help_text=_("Empty: from the start of the campaign."),
     )
-    due_date = forms.DateField(
+    due_date = PlausibleDateField(
         label=_("Due date"), widget=DATE, error_messages={"required": _("Set the due date.")}
     )
 
-    min_photos = forms.IntegerField(label=_("Minimum photos"), min_value=0, initial=0)
-    min_summary_length = forms.IntegerField(
+    min_photos = SmallNumberField(label=_("Minimum photos"), min_value=0, initial=0)
+    min_summary_length = SmallNumberField(
         label=_("Minimum summary length (characters)"), min_value=0, initial=0
     )
     min_attendance_rate = forms.IntegerField(
@@ -251,4 +258,4 @@ class CopyActionsForm(forms.Form):
 class UnderOrgForm(forms.Form):
     """?org= on the completion pages: the organisation to look below."""
 
-    org = forms.IntegerField(required=False, widget=forms.HiddenInput)
+    org = IdField(required=False)

@@ -13,6 +13,9 @@ used for the page when the count reaches the cap.
 from django.conf import settings
 from django.core.paginator import InvalidPage, Paginator
 from django.utils.functional import cached_property
+from django.utils.translation import gettext as _
+
+from .limits import MAX_OFFSET
 
 COUNT_CAP = 10_000
 
@@ -47,7 +50,9 @@ class CappedPaginator(Paginator):
         if self.counted:
             return super().validate_number(number)
         number = int(number)
-        if number < 1:
+        # An uncounted list has no last page to stop at: a page starting past any list
+        # the platform holds is out of range, before its offset reaches the database.
+        if number < 1 or (number - 1) * self.per_page > MAX_OFFSET:
             raise InvalidPage
         return number
 
@@ -85,3 +90,18 @@ def paginate(request, queryset, per_page: int | None = None, when_large=None, si
         return paginator.page(number)
     except InvalidPage:
         return paginator.page(paginator.num_pages if paginator.counted else 1)
+
+
+class BadOffset(ValueError):
+    """An `offset` that is not a whole number from 0 to MAX_OFFSET; the message says so."""
+
+
+def offset_param(request, name: str = "offset") -> int:
+    """Where a batch starts (?offset=, as the tree's "show more" sends it); BadOffset for
+    anything but a plain number from 0 to MAX_OFFSET."""
+    text = request.GET.get(name, "").strip() or "0"
+    if text.isascii() and text.isdigit() and len(text) <= len(str(MAX_OFFSET)) and int(text) <= MAX_OFFSET:
+        return int(text)
+    raise BadOffset(
+        _("The position in the list (offset) must be a whole number from 0 to %(max)d.") % {"max": MAX_OFFSET}
+    )

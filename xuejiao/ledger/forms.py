@@ -6,7 +6,13 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from xuejiao.campaigns.permissions import visible_campaigns
-from xuejiao.core.formfields import ShortModelChoiceField
+from xuejiao.core.formfields import (
+    IdField,
+    PeopleField,
+    PlausibleDateField,
+    PlausibleDateTimeField,
+    ShortModelChoiceField,
+)
 from xuejiao.core.widgets import QuickSelect
 
 from .models import Activity, ActivityKind, ActivityStatus, EvidenceKind, Mode
@@ -29,7 +35,15 @@ def _count_input():
 _MODEL_FIELDS = forms.fields_for_model(
     Activity,
     fields=ACTIVITY_FIELDS,
-    field_classes={"campaign": ShortModelChoiceField},
+    field_classes={
+        "campaign": ShortModelChoiceField,
+        "starts_at": PlausibleDateTimeField,
+        "ends_at": PlausibleDateTimeField,
+        "expected": PeopleField,
+        "present": PeopleField,
+        "on_leave": PeopleField,
+        "absent": PeopleField,
+    },
     widgets={
         "starts_at": DateTimeLocalInput(),
         "ends_at": DateTimeLocalInput(),
@@ -77,12 +91,10 @@ class ActivityForm(forms.Form):
     needs_reason: a verified record is being corrected by the level above.
     """
 
-    organization = forms.IntegerField(
-        label=_("Organisation"),
-        widget=forms.HiddenInput,
-        error_messages={"required": _("Choose the organisation.")},
+    organization = IdField(
+        label=_("Organisation"), error_messages={"required": _("Choose the organisation.")}
     )
-    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    version = IdField(required=False)
     reason = forms.CharField(
         label=_("Reason for the correction"),
         max_length=300,
@@ -140,7 +152,7 @@ class ActivityForm(forms.Form):
 
 class ActivityFilterForm(forms.Form):
     q = forms.CharField(label=_("Title"), required=False)
-    org = forms.IntegerField(required=False, widget=forms.HiddenInput)
+    org = IdField(required=False)
     # The ledger list is the busiest page: its drop-downs are written by QuickSelect.
     campaign = ShortModelChoiceField(
         label=_("Campaign"), queryset=None, required=False, empty_label=_("All"), widget=QuickSelect
@@ -154,10 +166,10 @@ class ActivityFilterForm(forms.Form):
         choices=[("", _("All")), *ActivityStatus.choices],
         widget=QuickSelect,
     )
-    date_from = forms.DateField(
+    date_from = PlausibleDateField(
         label=_("From"), required=False, widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
     )
-    date_to = forms.DateField(
+    date_to = PlausibleDateField(
         label=_("To"), required=False, widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
     )
 

@@ -7,7 +7,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from xuejiao.campaigns.permissions import visible_campaigns
-from xuejiao.core.formfields import ShortModelChoiceField
+from xuejiao.core.formfields import IdField, PlausibleDateField, ShortModelChoiceField, parse_id
 from xuejiao.orgs.models import Organization
 from xuejiao.orgs.scope import scope_for
 
@@ -24,9 +24,11 @@ class RecipientsMixin:
 
     def clean_recipients(self) -> list[RecipientPick]:
         def ids(name):
-            return [int(v) for v in self.data.getlist(name) if str(v).isdigit()]
+            return [parse_id(v) for v in self.data.getlist(name)]
 
         chosen = list(dict.fromkeys(ids("recipient")))
+        if None in chosen:
+            raise forms.ValidationError(_("Choose the organisations from the list."))
         if not chosen:
             raise forms.ValidationError(_("Choose at least one organisation to push the material to."))
         if len(chosen) > MAX_PICKS:
@@ -42,16 +44,15 @@ class RecipientsMixin:
 
     def recipient_items(self) -> list[dict]:
         """The organisations picked so far, for the picker to show again after an error."""
-        chosen = [int(v) for v in self.data.getlist("recipient") if str(v).isdigit()][:MAX_PICKS]
-        with_sub_units = {int(v) for v in self.data.getlist("sub_units") if str(v).isdigit()}
+        chosen = [pk for pk in map(parse_id, self.data.getlist("recipient")) if pk][:MAX_PICKS]
+        with_sub_units = set(map(parse_id, self.data.getlist("sub_units")))
         orgs = scope_for(self.user).filter(Organization.objects.filter(pk__in=chosen)).only("name", "code")
         return [{"id": o.pk, "name": o.name, "code": o.code, "sub": o.pk in with_sub_units} for o in orgs]
 
 
 class MaterialForm(RecipientsMixin, forms.Form):
-    publisher = forms.IntegerField(
+    publisher = IdField(
         label=_("Published by"),
-        widget=forms.HiddenInput,
         error_messages={"required": _("Choose the publishing organisation from the list.")},
     )
     title = forms.CharField(label=_("Title"), max_length=200)
@@ -68,7 +69,7 @@ class MaterialForm(RecipientsMixin, forms.Form):
         required=False,
         widget=forms.ClearableFileInput(attrs={"accept": ".pdf,.jpg,.jpeg,.png,.webp,.heic,.mp4,.mov"}),
     )
-    deadline = forms.DateField(label=_("Deadline"), widget=forms.DateInput(attrs={"type": "date"}))
+    deadline = PlausibleDateField(label=_("Deadline"), widget=forms.DateInput(attrs={"type": "date"}))
     campaign = ShortModelChoiceField(label=_("Campaign"), queryset=None, required=False)
 
     def __init__(self, *args, user, **kwargs):
@@ -125,7 +126,7 @@ class MaterialFilterForm(forms.Form):
         required=False,
         choices=[("", _("All")), ("open", _("Before the deadline")), ("past", _("Past the deadline"))],
     )
-    org = forms.IntegerField(required=False, widget=forms.HiddenInput)
+    org = IdField(required=False)
 
 
 class ReflectionForm(forms.Form):

@@ -1,7 +1,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from xuejiao.core.formfields import ShortModelMultipleChoiceField
+from xuejiao.core.formfields import IdField, ShortModelMultipleChoiceField, SmallNumberField
 
 from .models import Organization, Person, System
 
@@ -16,6 +16,7 @@ class OrganizationForm(forms.ModelForm):
         model = Organization
         fields = ["code", "name", "short_name", "kind", "category", "sort_order", "established_on"]
         widgets = {"established_on": forms.DateInput(attrs={"type": "date"})}
+        field_classes = {"sort_order": SmallNumberField}
         error_messages = {
             "code": {"required": _("Enter the organisation's code.")},
             "name": {"required": _("Enter the organisation's name.")},
@@ -33,7 +34,7 @@ class OrganizationForm(forms.ModelForm):
 
 
 class MoveForm(forms.Form):
-    new_parent = forms.IntegerField(label=_("New parent organisation"), widget=forms.HiddenInput)
+    new_parent = IdField(label=_("New parent organisation"))
     new_parent_label = forms.CharField(label=_("New parent organisation"), required=False)
 
 
@@ -41,6 +42,7 @@ class PersonForm(forms.ModelForm):
     class Meta:
         model = Person
         fields = ["name", "gender", "phone", "is_party_member", "position", "sort_order"]
+        field_classes = {"sort_order": SmallNumberField}
         error_messages = {"name": {"required": _("Enter the person's name.")}}
 
     def clean_phone(self):
@@ -52,7 +54,7 @@ class PersonForm(forms.ModelForm):
 
 class PeopleFilterForm(forms.Form):
     q = forms.CharField(label=_("Name"), required=False)
-    org = forms.IntegerField(required=False, widget=forms.HiddenInput)
+    org = IdField(required=False)
     party = forms.ChoiceField(
         label=_("Party member"),
         required=False,

@@ -3,13 +3,14 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
-from django.http import JsonResponse
+from django.http import HttpResponseBadRequest, JsonResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from xuejiao.core.errors import ServiceError
-from xuejiao.core.pagination import paginate
+from xuejiao.core.limits import text_refusal
+from xuejiao.core.pagination import BadOffset, offset_param, paginate
 
 from . import services
 from .forms import MoveForm, OrganizationForm
@@ -48,7 +49,10 @@ def tree(request):
 def children(request, pk):
     """The children of one node, a batch at a time (a city node has hundreds)."""
     parent = visible_org_or_404(request.user, pk)
-    offset = max(int(request.GET.get("offset", 0) or 0), 0)
+    try:
+        offset = offset_param(request)
+    except BadOffset as error:
+        return HttpResponseBadRequest(str(error))
     # A grant without its subtree shows the node but not its children.
     nodes = scope_for(request.user).filter(children_of(parent))
     batch = list(nodes[offset : offset + CHILDREN_BATCH + 1])
@@ -76,6 +80,9 @@ def _scoped_search(user, text: str, category: str = ""):
 def search(request):
     text = request.GET.get("q", "").strip()
     category = request.GET.get("category", "")
+    refusal = text_refusal(text + category)
+    if refusal:
+        return HttpResponseBadRequest(refusal)
     page = None
     if text or category:
         page = paginate(request, _scoped_search(request.user, text, category))
@@ -107,6 +114,9 @@ def autocomplete(request):
     text = request.GET.get("q", "").strip()
     if not text:
         return JsonResponse({"items": []})
+    refusal = text_refusal(text)
+    if refusal:
+        return JsonResponse({"items": [], "detail": refusal}, status=400)
     scope = scope_for(request.user)
     if request.GET.get("for") == "manage":
         scope = manage_scope(request.user)

@@ -469,7 +469,7 @@ def test_publish_form_errors_are_shown_and_recipients_kept(client_for, tree):
         },
         HTTP_ACCEPT_LANGUAGE="zh-hans",
     )
-    assert response.status_code == 200
+    assert response.status_code == 400  # refused, with the reason
     assert not Material.objects.exists()
     # 中原区 is outside 二七区: it cannot even be found.
     assert "从列表中" in response.content.decode() or "Choose the organisations" in response.content.decode()
@@ -487,7 +487,7 @@ def test_publishing_for_an_organisation_outside_the_scope_is_refused(client_for,
             "recipient": [tree.renhe.pk],
         },
     )
-    assert response.status_code == 200
+    assert response.status_code == 400  # refused, with the reason
     assert not Material.objects.exists()
 
 

@@ -108,7 +108,11 @@ def _local_day_start(day) -> datetime:
 @login_required
 def activity_list(request):
     form = ActivityFilterForm(request.GET or None, user=request.user)
-    data = form.cleaned_data if form.is_valid() else {}
+    data = {}
+    if form.is_bound:
+        # A refused filter is left out (the page says why, as a 400); the others still apply.
+        form.is_valid()
+        data = form.cleaned_data
     filter_org = visible_org_or_404(request.user, data["org"]) if data.get("org") else None
 
     def in_subtree(indexed: bool):
@@ -167,6 +171,7 @@ def activity_list(request):
             "page_obj": page,
             "can_create": not _recording_scope(request.user).is_empty,
         },
+        status=400 if form.errors else 200,
     )
 
 

@@ -20,6 +20,7 @@ from django.views.decorators.http import require_POST
 
 from xuejiao.accounts.permissions import manage_scope
 from xuejiao.core.errors import ServiceError
+from xuejiao.core.formfields import parse_id
 from xuejiao.core.pagination import paginate
 from xuejiao.orgs.models import Organization, Person
 from xuejiao.orgs.scope import PATH_END, scope_for
@@ -156,6 +157,7 @@ def material_list(request):
             "has_person": user.person_id is not None,
             "today": today,
         },
+        status=400 if form.errors else 200,  # a filter refused: the page says why
     )
 
 
@@ -198,13 +200,15 @@ def material_publish(request):
                 )
                 return redirect("ledger:material_detail", pk=material.pk)
     elif request.method == "POST":
-        pk = form.data.get("publisher")
-        publisher = (
-            manage_scope(user).filter(Organization.objects.filter(pk=pk)).first()
-            if str(pk).isdigit()
-            else None
-        )
-    return render(request, "ledger/materials/publish.html", {"form": form, "publisher": publisher})
+        pk = parse_id(form.data.get("publisher"))
+        publisher = manage_scope(user).filter(Organization.objects.filter(pk=pk)).first() if pk else None
+    # Here a posted form was refused: it comes back with its reasons, as a 400.
+    return render(
+        request,
+        "ledger/materials/publish.html",
+        {"form": form, "publisher": publisher},
+        status=400 if request.method == "POST" else 200,
+    )
 
 
 @login_required
