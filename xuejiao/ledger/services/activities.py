@@ -41,29 +41,74 @@ def validate_activity(organization, fields: dict) -> None:
     """The rules a record must meet whatever the way in (form, API, spreadsheet)."""
     starts_at, ends_at = fields.get("starts_at"), fields.get("ends_at")
     if ends_at and starts_at and ends_at < starts_at:
-        raise ServiceError(_("The end time is before the start time."))
+        raise ServiceError(_("The end time is before the start time."), field="ends_at")
     if fields.get("first_agenda") and not (fields.get("first_agenda_content") or "").strip():
-        raise ServiceError(_("Say what was studied as the first agenda item."))
+        raise ServiceError(_("Say what was studied as the first agenda item."), field="first_agenda_content")
     expected = fields.get("expected") or 0
     counted = (fields.get("present") or 0) + (fields.get("on_leave") or 0) + (fields.get("absent") or 0)
     if expected and counted > expected:
         raise ServiceError(
             _("Present, on leave and absent add up to %(counted)d, more than the %(expected)d expected.")
-            % {"counted": counted, "expected": expected}
+            % {"counted": counted, "expected": expected},
+            field="present",
         )
     campaign = fields.get("campaign")
     if campaign is not None:
         if not organization.path.startswith(campaign.root_path):
             raise ServiceError(
                 _("This organisation does not take part in the campaign “%(name)s”.")
-                % {"name": campaign.name}
+                % {"name": campaign.name},
+                field="campaign",
             )
         day = timezone.localdate(starts_at) if starts_at else None
         if day and not campaign.starts_on <= day <= campaign.ends_on:
             raise ServiceError(
                 _("The date %(day)s is outside the campaign “%(name)s” (%(start)s to %(end)s).")
-                % {"day": day, "name": campaign.name, "start": campaign.starts_on, "end": campaign.ends_on}
+                % {"day": day, "name": campaign.name, "start": campaign.starts_on, "end": campaign.ends_on},
+                field="starts_at",
             )
+
+
+def apply_fields(current: Activity, fields: dict) -> dict:
+    """Set the recorder's fields given on the record; the changes, as the audit entry keeps
+    them ({field: [before, after]})."""
+    changes = {}
+    for name in ACTIVITY_FIELDS:
+        if name in fields and getattr(current, name) != fields[name]:
+            changes[name] = [str(getattr(current, name)), str(fields[name])]
+            setattr(current, name, fields[name])
+    return changes
+
+
+def submission_fields() -> dict:
+    """What submitting sets besides the status."""
+    return {"submitted_at": timezone.now(), "return_reason": ""}
+
+
+def transition_entry(before: str, to: str, extra: dict, action_label: str, title: str) -> dict:
+    """The audit entry of a move from one status to another (its changes and summary)."""
+    return {
+        "changes": {"status": [before, to], **{name: str(value) for name, value in extra.items()}},
+        "summary": _("%(action)s: %(title)s") % {"action": action_label, "title": title},
+    }
+
+
+def recorder_transition_refusal(before: str, after: str) -> str:
+    """Why the recorder of a unit may not move a record from `before` to `after` on their
+    own ("" when they may): they submit a draft or a returned record; verifying and returning
+    belong to the level above, on the record's page."""
+    if after == ActivityStatus.VERIFIED:
+        return _("An import cannot mark a record as verified: the level above verifies it on its page.")
+    if after == ActivityStatus.RETURNED:
+        return _("An import cannot return a record: the level above returns it on its page.")
+    if after == ActivityStatus.DRAFT and before != ActivityStatus.DRAFT:
+        return _("A submitted or returned record cannot go back to draft.")
+    if after == ActivityStatus.SUBMITTED and before not in (*EDITABLE_STATES, ActivityStatus.SUBMITTED):
+        return _("A record that is “%(status)s” cannot be %(action)s.") % {
+            "status": ActivityStatus(before).label,
+            "action": _("submit"),
+        }
+    return ""
 
 
 def _refresh(activity: Activity, *campaigns) -> None:
@@ -127,11 +172,7 @@ def update_activity(
         merged = {name: fields.get(name, getattr(current, name)) for name in ACTIVITY_FIELDS}
         validate_activity(current.organization, merged)
         old_campaign = current.campaign
-        changes = {}
-        for name in ACTIVITY_FIELDS:
-            if name in fields and getattr(current, name) != fields[name]:
-                changes[name] = [str(getattr(current, name)), str(fields[name])]
-                setattr(current, name, fields[name])
+        changes = apply_fields(current, fields)
         if not changes:
             return current
         current.version += 1
@@ -181,8 +222,7 @@ def _transition(actor, activity, allowed_from, to, check, action_label, request,
             actor=actor,
             request=request,
             obj=current,
-            changes={"status": [before, to], **{k: str(v) for k, v in extra.items()}},
-            summary=_("%(action)s: %(title)s") % {"action": action_label, "title": current.title},
+            **transition_entry(before, to, extra, action_label, current.title),
         )
         _refresh(current, current.campaign)
     return current
@@ -197,8 +237,7 @@ def submit_activity(*, actor, activity, request=None) -> Activity:
         can_record,
         _("submit"),
         request,
-        submitted_at=timezone.now(),
-        return_reason="",
+        **submission_fields(),
     )
 
 

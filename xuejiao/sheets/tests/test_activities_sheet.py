@@ -300,14 +300,18 @@ def test_a_changed_row_updates_exactly_that_record(admin, tree, campaign):
     after = {row["external_key"]: row for row in snapshot()}
     assert after["EQ-002"] == before["EQ-002"] and after["EQ-003"] == before["EQ-003"]
     changed = Activity.objects.get(external_key="EQ-001")
-    assert (changed.present, changed.on_leave, changed.status, changed.version) == (29, 1, "submitted", 2)
+    # As on the pages: the change (one version, one entry), then the submission (another).
+    assert (changed.present, changed.on_leave, changed.status, changed.version) == (29, 1, "submitted", 3)
     assert changed.submitted_at is not None
-    update = AuditEntry.objects.get(object_type="activity", action=AuditAction.UPDATE)
-    assert update.object_id == str(changed.pk)
-    assert update.changes == {
-        "present": ["28", "29"],
-        "on_leave": ["2", "1"],
+    update, submission = AuditEntry.objects.filter(
+        object_type="activity", action=AuditAction.UPDATE
+    ).order_by("id")
+    assert update.object_id == submission.object_id == str(changed.pk)
+    assert update.changes == {"present": ["28", "29"], "on_leave": ["2", "1"]}
+    assert submission.changes == {
         "status": ["draft", "submitted"],
+        "submitted_at": str(changed.submitted_at),
+        "return_reason": "",
     }
     assert zhengfei_done() == (3, True, 1)
 
