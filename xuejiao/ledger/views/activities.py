@@ -20,10 +20,10 @@ from xuejiao.core.pagination import paginate
 from xuejiao.orgs.models import Organization
 from xuejiao.orgs.permissions import RECORDING_ROLES, can_record, can_review
 from xuejiao.orgs.scope import scope_for, subtree_q
-from xuejiao.orgs.views import visible_org_or_404
+from xuejiao.orgs.views.organizations import visible_org_or_404
 
 from .. import services
-from ..forms import ActivityFilterForm, ActivityForm, EvidenceUploadForm, HighlightForm, ReturnForm
+from ..forms.activities import ActivityFilterForm, ActivityForm, EvidenceUploadForm, HighlightForm, ReturnForm
 from ..models import COUNTING_STATUSES, Activity, ActivityKind, ActivityStatus, AttendanceStatus
 from ..services.activities import EDITABLE_STATES
 from ..services.signin import uses_marks

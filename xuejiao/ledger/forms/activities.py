@@ -9,8 +9,8 @@ from xuejiao.campaigns.permissions import visible_campaigns
 from xuejiao.core.formfields import ShortModelChoiceField
 from xuejiao.core.widgets import QuickSelect
 
-from .models import Activity, ActivityKind, ActivityStatus, EvidenceKind, Mode
-from .services.activities import ACTIVITY_FIELDS
+from ..models import Activity, ActivityKind, ActivityStatus, EvidenceKind, Mode
+from ..services.activities import ACTIVITY_FIELDS
 
 
 class DateTimeLocalInput(forms.DateTimeInput):
