@@ -69,6 +69,29 @@ def validate_activity(organization, fields: dict) -> None:
             )
 
 
+def check_can_create(actor, organization, fields: dict) -> None:
+    """Whether `actor` may record a new activity with these fields for the organisation."""
+    if not can_record(actor, organization):
+        raise PermissionDenied(
+            _("You may not record activities for this organisation."), field="organization"
+        )
+    if organization.is_archived:
+        raise ServiceError(_("This organisation is archived."), field="organization")
+    validate_activity(organization, fields)
+
+
+def check_can_edit(actor, organization, status: str, reason: str = "") -> None:
+    """Who may change a record in this status (the page, the API and imports alike): its
+    unit's recorders, and a verified record only the level above, with a reason."""
+    if status == ActivityStatus.VERIFIED:
+        if not can_review(actor, organization):
+            raise PermissionDenied(_("This record is verified and locked."))
+        if not reason.strip():
+            raise ServiceError(_("Give a reason for correcting a verified record."))
+    elif not can_record(actor, organization):
+        raise PermissionDenied(_("You may not change this record."), field="organization")
+
+
 def apply_fields(current: Activity, fields: dict) -> dict:
     """Set the recorder's fields given on the record; the changes, as the audit entry keeps
     them ({field: [before, after]})."""
@@ -119,11 +142,7 @@ def _refresh(activity: Activity, *campaigns) -> None:
 def create_activity(
     *, actor, organization, submit: bool = False, external_key=None, request=None, **fields
 ) -> Activity:
-    if not can_record(actor, organization):
-        raise PermissionDenied(_("You may not record activities for this organisation."))
-    if organization.is_archived:
-        raise ServiceError(_("This organisation is archived."))
-    validate_activity(organization, fields)
+    check_can_create(actor, organization, fields)
     with transaction.atomic():
         activity = Activity(
             organization=organization,
@@ -162,13 +181,7 @@ def update_activity(
             raise StaleRecord(
                 _("Someone else changed this record after you opened it. Reload it and try again.")
             )
-        if current.is_locked:
-            if not can_review(actor, current.organization):
-                raise PermissionDenied(_("This record is verified and locked."))
-            if not reason.strip():
-                raise ServiceError(_("Give a reason for correcting a verified record."))
-        elif not can_record(actor, current.organization):
-            raise PermissionDenied(_("You may not change this record."))
+        check_can_edit(actor, current.organization, current.status, reason)
         merged = {name: fields.get(name, getattr(current, name)) for name in ACTIVITY_FIELDS}
         validate_activity(current.organization, merged)
         old_campaign = current.campaign

@@ -22,14 +22,15 @@ from django.utils.translation import gettext as _
 from xuejiao.audit import services as audit
 from xuejiao.audit.models import AuditAction
 from xuejiao.core import bulk
-from xuejiao.core.errors import PermissionDenied, ServiceError
-from xuejiao.orgs.permissions import can_record
+from xuejiao.core.errors import ServiceError
 
 from ..completion import announce_changes
 from ..models import COUNTING_STATUSES, Activity, ActivityStatus, Attendance
 from .activities import (
     ACTIVITY_FIELDS,
     apply_fields,
+    check_can_create,
+    check_can_edit,
     recorder_transition_refusal,
     submission_fields,
     transition_entry,
@@ -62,24 +63,18 @@ class Change:
 
 def check_new(actor, organization, fields: dict, status: str = ActivityStatus.DRAFT) -> None:
     """create_activity's rules for a new record; ServiceError (with its field) when refused."""
-    if not can_record(actor, organization):
-        raise PermissionDenied(
-            _("You may not record activities for this organisation."), field="organization"
-        )
-    if organization.is_archived:
-        raise ServiceError(_("This organisation is archived."), field="organization")
     if status not in NEW_STATUSES:
         raise ServiceError(recorder_transition_refusal(ActivityStatus.DRAFT, status), field="status")
-    validate_activity(organization, fields)
+    check_can_create(actor, organization, fields)
 
 
 def check_change(actor, organization, status: str, merged: dict, new_status: str) -> None:
     """update_activity's and submit_activity's rules for a recorder changing a record;
     `merged` is the record's fields after the change."""
     if status == ActivityStatus.VERIFIED:
+        # Corrections of verified records are the level above's, with a reason, on the page.
         raise ServiceError(_("A verified record cannot be changed by an import."), field="status")
-    if not can_record(actor, organization):
-        raise PermissionDenied(_("You may not change this record."), field="organization")
+    check_can_edit(actor, organization, status)
     if new_status != status:
         refusal = recorder_transition_refusal(status, new_status)
         if refusal:
