@@ -8,6 +8,11 @@ class ServiceError(Exception):
         super().__init__(*args)
         self.field = field
 
+    def add_to(self, form) -> None:
+        """Show the refusal on `form`: beside the field it names when the form has it, else
+        above the form."""
+        form.add_error(self.field if self.field in form.fields else None, str(self))
+
 
 class PermissionDenied(ServiceError):
     pass

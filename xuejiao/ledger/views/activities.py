@@ -305,7 +305,7 @@ def activity_create(request):
                         actor=request.user, organization=chosen_org, request=request, **form.service_fields()
                     )
                 except ServiceError as error:
-                    form.add_error(None, str(error))
+                    error.add_to(form)
                 else:
                     messages.success(
                         request, _("Saved as a draft. Add photos and other evidence, then submit it.")
@@ -358,7 +358,7 @@ def activity_edit(request, pk):
         except PermissionDenied as error:
             raise DjangoPermissionDenied from error
         except ServiceError as error:
-            form.add_error(None, str(error))
+            error.add_to(form)
         else:
             messages.success(request, _("Changes saved."))
             return redirect("ledger:activity_detail", pk=activity.pk)
