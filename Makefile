@@ -105,7 +105,7 @@ fmt: $(PY_STAMP)
 	$(RUFF) format .
 	$(RUFF) check --fix .
 
-# Benchmarks print figures; they are never pass/fail tests (ARCHITECTURE.md). Every
+# Benchmarks print figures; they are never pass/fail tests (docs/architecture.md). Every
 # bench/*.py with a `__main__` guard is a script, run in name order; the others (such as
 # bench/common.py) are shared helpers.
 bench: setup

@@ -1,4 +1,4 @@
-"""Shared fixtures: a small organisation tree and the personas of ARCHITECTURE.md."""
+"""Shared fixtures: a small organisation tree and the personas of docs/architecture.md."""
 
 from dataclasses import dataclass
 

@@ -3,7 +3,7 @@
     .venv/bin/python bench/sheets_import.py [--rows 100000] [--people 100000] [--orgs 2000]
     DATABASE_URL=postgres://... .venv/bin/python bench/sheets_import.py [--repeat 3]
 
-Prints figures, never passes or fails (ARCHITECTURE.md, Tests). It works on the SCALE tree
+Prints figures, never passes or fails (docs/architecture.md, Testing). It works on the SCALE tree
 of `manage.py seed_scale` (seeded when missing: --seed-orgs, --seed-people) and removes what
 it adds. Each phase runs in a fresh process, so that its peak memory (max RSS, which
 includes what python-calamine allocates outside Python) is its own:

@@ -201,7 +201,7 @@ AXES_COOLOFF_TIME = timedelta(minutes=15)
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_CLIENT_IP_CALLABLE = "xuejiao.core.client_ip.client_ip"
-AXES_LOCKOUT_CALLABLE = "xuejiao.accounts.views.locked_out"
+AXES_LOCKOUT_CALLABLE = "xuejiao.accounts.views.account.locked_out"
 AXES_VERBOSE = False
 
 LANGUAGE_CODE = "zh-hans"

@@ -410,7 +410,7 @@ def run_import(job_id: int) -> None:
 
 
 def analyze_after(spec: SheetSpec, plan: Plan) -> None:
-    """Fresh planner statistics after a large import (ARCHITECTURE.md: counts slow down otherwise)."""
+    """Fresh planner statistics after a large import (docs/architecture.md: counts slow down otherwise)."""
     if connection.vendor != "postgresql" or plan.created + plan.updated < 10_000:
         return
     with connection.cursor() as cursor:

@@ -92,3 +92,28 @@ def test_the_check_sees_relative_and_function_level_imports(tmp_path, monkeypatc
         "orgs imports xuejiao.accounts.models (accounts)",
         "orgs imports xuejiao.ledger (ledger)",
     ]
+
+
+# The parts every app may have, each in one place: a module, or a package of topic modules
+# once it grows (ledger/models/, ledger/services/, campaigns/views/ …). Never a second
+# module beside the first (user_views.py, forms_materials.py, urls_materials.py).
+PARTS = ("models", "services", "views", "forms", "urls", "queries", "permissions")
+
+
+def test_every_app_has_the_same_skeleton():
+    wrong = []
+    for app in LAYERS:
+        folder = PROJECT / app
+        if not (folder / "apps.py").exists() or not (folder / "tests").is_dir():
+            wrong.append(f"{app}: apps.py and tests/ are where every app has them")
+        for part in PARTS:
+            if (folder / f"{part}.py").exists() and (folder / part).is_dir():
+                wrong.append(f"{app}: both {part}.py and {part}/")
+            wrong += [
+                f"{app}: {path.name} (belongs in {part}/)"
+                for path in folder.glob("*.py")
+                if path.stem != part and (path.stem.startswith(f"{part}_") or path.stem.endswith(f"_{part}"))
+            ]
+        if (folder / "templates").is_dir() and {p.name for p in (folder / "templates").iterdir()} != {app}:
+            wrong.append(f"{app}: templates belong in templates/{app}/")
+    assert wrong == []

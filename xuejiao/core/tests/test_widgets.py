@@ -8,7 +8,7 @@ from django.test.utils import CaptureQueriesContext
 
 from xuejiao.campaigns.models import Campaign
 from xuejiao.core.widgets import QuickSelect
-from xuejiao.ledger.forms import ActivityFilterForm
+from xuejiao.ledger.forms.activities import ActivityFilterForm
 from xuejiao.ledger.models import ActivityKind
 
 CHOICES = [("", "全部"), *ActivityKind.choices, ("a&b", "<甲>"), ("x", "重复"), ("x", "重复")]
@@ -80,7 +80,7 @@ def test_model_choices_are_read_without_a_server_side_cursor(db, personas, tree)
 def test_every_model_choice_list_is_read_without_a_cursor(db, personas, tree):
     """The record form's campaigns and the organisation form's systems: the single and the
     multiple choice field."""
-    from xuejiao.ledger.forms import ActivityForm
+    from xuejiao.ledger.forms.activities import ActivityForm
     from xuejiao.orgs.forms import OrganizationForm
     from xuejiao.orgs.models import System
 

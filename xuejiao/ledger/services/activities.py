@@ -13,7 +13,15 @@ from xuejiao.orgs.permissions import can_record
 from ..completion import announce_changes
 from ..models import COUNTING_STATUSES, Activity, ActivityStatus, Correction
 from .materials import create_make_up_tasks
-from .rules import STEPS, delete_refusal, edit_refusal, highlight_refusal, step_labels, step_refusal
+from .rules import (
+    EDITABLE_STATES,
+    STEPS,
+    delete_refusal,
+    edit_refusal,
+    highlight_refusal,
+    step_labels,
+    step_refusal,
+)
 
 # Fields a recorder fills in; everything else is set by the workflow.
 ACTIVITY_FIELDS = (
@@ -41,29 +49,96 @@ def validate_activity(organization, fields: dict) -> None:
     """The rules a record must meet whatever the way in (form, API, spreadsheet)."""
     starts_at, ends_at = fields.get("starts_at"), fields.get("ends_at")
     if ends_at and starts_at and ends_at < starts_at:
-        raise ServiceError(_("The end time is before the start time."))
+        raise ServiceError(_("The end time is before the start time."), field="ends_at")
     if fields.get("first_agenda") and not (fields.get("first_agenda_content") or "").strip():
-        raise ServiceError(_("Say what was studied as the first agenda item."))
+        raise ServiceError(_("Say what was studied as the first agenda item."), field="first_agenda_content")
     expected = fields.get("expected") or 0
     counted = (fields.get("present") or 0) + (fields.get("on_leave") or 0) + (fields.get("absent") or 0)
     if expected and counted > expected:
         raise ServiceError(
             _("Present, on leave and absent add up to %(counted)d, more than the %(expected)d expected.")
-            % {"counted": counted, "expected": expected}
+            % {"counted": counted, "expected": expected},
+            field="present",
         )
     campaign = fields.get("campaign")
     if campaign is not None:
         if not organization.path.startswith(campaign.root_path):
             raise ServiceError(
                 _("This organisation does not take part in the campaign “%(name)s”.")
-                % {"name": campaign.name}
+                % {"name": campaign.name},
+                field="campaign",
             )
         day = timezone.localdate(starts_at) if starts_at else None
         if day and not campaign.starts_on <= day <= campaign.ends_on:
             raise ServiceError(
                 _("The date %(day)s is outside the campaign “%(name)s” (%(start)s to %(end)s).")
-                % {"day": day, "name": campaign.name, "start": campaign.starts_on, "end": campaign.ends_on}
+                % {"day": day, "name": campaign.name, "start": campaign.starts_on, "end": campaign.ends_on},
+                field="starts_at",
             )
+
+
+def check_can_create(actor, organization, fields: dict) -> None:
+    """Whether `actor` may record a new activity with these fields for the organisation."""
+    if not can_record(actor, organization):
+        raise PermissionDenied(
+            _("You may not record activities for this organisation."), field="organization"
+        )
+    if organization.is_archived:
+        raise ServiceError(_("This organisation is archived."), field="organization")
+    validate_activity(organization, fields)
+
+
+def check_can_edit(actor, activity: Activity, reason: str = "") -> None:
+    """Who may change the record now (the page, the API and imports alike, rules.edit_refusal):
+    its unit's recorders while it is a draft or returned, nobody while it awaits review, and
+    a verified record only the level above, with a reason."""
+    refusal = edit_refusal(actor, activity)
+    if refusal is not None:
+        raise refusal
+    if activity.is_locked and not reason.strip():
+        raise ServiceError(_("Give a reason for correcting a verified record."))
+
+
+def apply_fields(current: Activity, fields: dict) -> dict:
+    """Set the recorder's fields given on the record; the changes, as the audit entry keeps
+    them ({field: [before, after]})."""
+    changes = {}
+    for name in ACTIVITY_FIELDS:
+        if name in fields and getattr(current, name) != fields[name]:
+            changes[name] = [str(getattr(current, name)), str(fields[name])]
+            setattr(current, name, fields[name])
+    return changes
+
+
+def submission_fields(actor) -> dict:
+    """What submitting sets besides the status (who submitted never reviews the record)."""
+    return {"submitted_at": timezone.now(), "submitted_by": actor, "return_reason": ""}
+
+
+def transition_entry(before: str, to: str, extra: dict, action_label: str, title: str) -> dict:
+    """The audit entry of a move from one status to another (its changes and summary)."""
+    return {
+        "changes": {"status": [before, to], **{name: str(value) for name, value in extra.items()}},
+        "summary": _("%(action)s: %(title)s") % {"action": action_label, "title": title},
+    }
+
+
+def recorder_transition_refusal(before: str, after: str) -> str:
+    """Why the recorder of a unit may not move a record from `before` to `after` on their
+    own ("" when they may): they submit a draft or a returned record; verifying and returning
+    belong to the level above, on the record's page."""
+    if after == ActivityStatus.VERIFIED:
+        return _("An import cannot mark a record as verified: the level above verifies it on its page.")
+    if after == ActivityStatus.RETURNED:
+        return _("An import cannot return a record: the level above returns it on its page.")
+    if after == ActivityStatus.DRAFT and before != ActivityStatus.DRAFT:
+        return _("A submitted or returned record cannot go back to draft.")
+    if after == ActivityStatus.SUBMITTED and before not in (*EDITABLE_STATES, ActivityStatus.SUBMITTED):
+        return _("A record that is “%(status)s” cannot be %(action)s.") % {
+            "status": ActivityStatus(before).label,
+            "action": _("submit"),
+        }
+    return ""
 
 
 def _refresh(activity: Activity, *campaigns) -> None:
@@ -74,11 +149,7 @@ def _refresh(activity: Activity, *campaigns) -> None:
 def create_activity(
     *, actor, organization, submit: bool = False, external_key=None, request=None, **fields
 ) -> Activity:
-    if not can_record(actor, organization):
-        raise PermissionDenied(_("You may not record activities for this organisation."))
-    if organization.is_archived:
-        raise ServiceError(_("This organisation is archived."))
-    validate_activity(organization, fields)
+    check_can_create(actor, organization, fields)
     with transaction.atomic():
         activity = Activity(
             organization=organization,
@@ -108,30 +179,22 @@ def update_activity(
 ) -> Activity:
     """Change a record while it is its unit's (a draft or returned record). A submitted record
     is read-only until it is returned or withdrawn; a verified one may be corrected only by
-    the level above, with a reason, and the correction stays visible (rules.edit_refusal)."""
+    the level above, with a reason, and the correction stays visible (check_can_edit)."""
     with transaction.atomic():
         current = (
             Activity.objects.select_for_update(of=("self",))
             .select_related("organization", "campaign")
             .get(pk=activity.pk)
         )
-        refusal = edit_refusal(actor, current)
-        if refusal is not None:
-            raise refusal
+        check_can_edit(actor, current, reason)
         if loaded_version is not None and current.version != loaded_version:
             raise StaleRecord(
                 _("Someone else changed this record after you opened it. Reload it and try again.")
             )
-        if current.is_locked and not reason.strip():
-            raise ServiceError(_("Give a reason for correcting a verified record."))
         merged = {name: fields.get(name, getattr(current, name)) for name in ACTIVITY_FIELDS}
         validate_activity(current.organization, merged)
         old_campaign = current.campaign
-        changes = {}
-        for name in ACTIVITY_FIELDS:
-            if name in fields and getattr(current, name) != fields[name]:
-                changes[name] = [str(getattr(current, name)), str(fields[name])]
-                setattr(current, name, fields[name])
+        changes = apply_fields(current, fields)
         if not changes:
             return current
         current.version += 1
@@ -178,17 +241,14 @@ def _transition(actor, activity, step, request, **extra):
             actor=actor,
             request=request,
             obj=current,
-            changes={"status": [before, to], **{k: str(v) for k, v in extra.items()}},
-            summary=_("%(action)s: %(title)s") % {"action": step_labels()[step], "title": current.title},
+            **transition_entry(before, to, extra, step_labels()[step], current.title),
         )
         _refresh(current, current.campaign)
     return current
 
 
 def submit_activity(*, actor, activity, request=None) -> Activity:
-    return _transition(
-        actor, activity, "submit", request, submitted_at=timezone.now(), submitted_by=actor, return_reason=""
-    )
+    return _transition(actor, activity, "submit", request, **submission_fields(actor))
 
 
 def withdraw_activity(*, actor, activity, request=None) -> Activity:

@@ -20,10 +20,10 @@ from xuejiao.core.pagination import paginate
 from xuejiao.orgs.models import Organization
 from xuejiao.orgs.permissions import RECORDING_ROLES
 from xuejiao.orgs.scope import scope_for, subtree_q
-from xuejiao.orgs.views import visible_org_or_404
+from xuejiao.orgs.views.organizations import visible_org_or_404
 
 from .. import services
-from ..forms import ActivityFilterForm, ActivityForm, EvidenceUploadForm, HighlightForm, ReturnForm
+from ..forms.activities import ActivityFilterForm, ActivityForm, EvidenceUploadForm, HighlightForm, ReturnForm
 from ..models import COUNTING_STATUSES, Activity, ActivityKind, ActivityStatus, AttendanceStatus
 from ..services.signin import uses_marks
 
@@ -308,7 +308,7 @@ def activity_create(request):
                         actor=request.user, organization=chosen_org, request=request, **form.service_fields()
                     )
                 except ServiceError as error:
-                    form.add_error(None, str(error))
+                    error.add_to(form)
                 else:
                     messages.success(
                         request, _("Saved as a draft. Add photos and other evidence, then submit it.")
@@ -361,7 +361,7 @@ def activity_edit(request, pk):
         except services.AwaitingReview as error:  # submitted in another tab meanwhile
             return refused_page(request, activity, error)
         except ServiceError as error:
-            form.add_error(None, str(error))
+            error.add_to(form)
         else:
             messages.success(request, _("Changes saved."))
             return redirect("ledger:activity_detail", pk=activity.pk)

@@ -26,7 +26,7 @@ from xuejiao.orgs.models import Organization, Person
 from xuejiao.orgs.scope import PATH_END, scope_for
 
 from .. import services
-from ..forms_materials import MaterialFilterForm, MaterialForm, PushForm, ReflectionForm
+from ..forms.materials import MaterialFilterForm, MaterialForm, PushForm, ReflectionForm
 from ..models import (
     COUNTING_STATUSES,
     Activity,

@@ -14,7 +14,7 @@ from xuejiao.core.errors import PermissionDenied, ServiceError
 from xuejiao.orgs.models import Person
 
 from .. import services
-from ..forms import SignInForm
+from ..forms.activities import SignInForm
 from ..models import Attendance, AttendanceStatus
 from ..services import signin
 from .activities import permissions_for, refused_page, visible_activity_or_404

@@ -229,7 +229,7 @@ def test_a_roster_export_too_large_for_one_file_is_refused_and_a_narrower_one_is
     tree, client_for, monkeypatch
 ):
     from xuejiao.audit.models import AuditEntry
-    from xuejiao.orgs import people_views
+    from xuejiao.orgs.views import people as people_views
 
     monkeypatch.setattr(people_views, "EXPORT_LIMIT", 3)
     client = client_for("erqi_admin")

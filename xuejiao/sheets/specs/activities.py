@@ -29,37 +29,26 @@ covering the row's organisation is taken. The template's drop-down lists the cur
 campaigns its downloader sees, and the import accepts only a campaign the importer sees
 (campaigns.permissions.visible_campaigns).
 
-Writes are in bulk, inside the framework's one transaction: new records by
-core.bulk.insert with one audit entry each (the entry create_activity writes), changed
-records by bulk_update with the entry update_activity writes, then the completion figures
-of the organisations the import touched, once per campaign (refresh_organizations).
+The rules are the ledger services' own: each row is checked by
+ledger.services.batches.check_new / check_change (create_activity's, update_activity's and
+submit_activity's rules, the refusal naming its field), and the rows are written by
+ledger.services.batches.write_activities, inside the framework's one transaction: the same
+records and audit entries the pages' services write, and completion told once per campaign.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, pgettext_lazy
 
-from xuejiao.audit import services as audit
-from xuejiao.audit.models import AuditAction
-from xuejiao.campaigns.completion import refresh_organizations
 from xuejiao.campaigns.models import Campaign
 from xuejiao.campaigns.permissions import visible_campaigns
-from xuejiao.core import bulk
 from xuejiao.core.errors import ServiceError
-from xuejiao.ledger.models import (
-    COUNTING_STATUSES,
-    Activity,
-    ActivityKind,
-    ActivityStatus,
-    Attendance,
-    Mode,
-)
-from xuejiao.ledger.services import ACTIVITY_FIELDS, create_make_up_tasks, validate_activity
-from xuejiao.ledger.services.materials import MISSED
+from xuejiao.ledger.models import Activity, ActivityKind, ActivityStatus, Mode
+from xuejiao.ledger.services import ACTIVITY_FIELDS
+from xuejiao.ledger.services.batches import Change, NewRecord, check_change, check_new, write_activities
 from xuejiao.orgs.models import Organization
 from xuejiao.orgs.permissions import RECORDING_ROLES
 from xuejiao.orgs.scope import PATH_END, scope_for
@@ -82,38 +71,22 @@ from .orgs import org_code
 
 BOOL_CHOICES = ((True, gettext_lazy("Yes")), (False, gettext_lazy("No")))
 LOOKUP_BATCH = 2000
-WRITE_BATCH = 2000
-UPDATE_BATCH = 500
 
 # The fields a row sets, as they are compared with the record (campaign and status apart):
 # those of the activity form and services.
 COMPARED = tuple(name for name in ACTIVITY_FIELDS if name != "campaign")
 TEXT_FIELDS = frozenset({"title", "topic", "place", "host", "speaker", "first_agenda_content", "summary"})
-WRITABLE_STATUSES = (ActivityStatus.DRAFT, ActivityStatus.SUBMITTED)
+# A refusal of the services names a field; the column it is reported in.
+COLUMN_OF_FIELD = {"organization": "org_code"}
 
 
 # --- the plan --------------------------------------------------------------------------------
 
 
 @dataclass
-class Change:
-    pk: int
-    version: int
-    row: int
-    fields: dict  # field name → new value (campaign as a Campaign or None)
-    before: dict  # field name → old value, for the audit entry
-    submits: bool
-
-
-@dataclass
 class ActivityPlan:
-    creates: list[dict] = field(default_factory=list)
+    creates: list[NewRecord] = field(default_factory=list)
     updates: list[Change] = field(default_factory=list)
-    # campaign id → {organisation id: organisation} whose completion the import changes.
-    touched: dict[int, dict[int, Organization]] = field(default_factory=dict)
-
-    def touch(self, campaign_id: int, organization: Organization) -> None:
-        self.touched.setdefault(campaign_id, {})[organization.pk] = organization
 
 
 LOADED = (
@@ -312,7 +285,7 @@ class ActivitySheet(SheetSpec):
                     )
                     continue
             if record is None:
-                self._plan_new(row, lookup, campaigns, plan, report)
+                self._plan_new(row, actor, lookup, campaigns, plan, report)
                 continue
             if not lookup.visible.covers_path(record["org_path"]):
                 report.add(
@@ -335,7 +308,7 @@ class ActivitySheet(SheetSpec):
                 )
                 continue
             claimed[record["id"]] = row.number
-            self._plan_existing(row, record, lookup, campaigns, plan, report)
+            self._plan_existing(row, actor, record, lookup, campaigns, plan, report)
         progress(total, total)
         return plan
 
@@ -371,45 +344,50 @@ class ActivitySheet(SheetSpec):
         fields["campaign"] = campaign
         return fields
 
-    def _validate(self, organization, fields: dict, report, row: Row) -> bool:
-        """validate_activity, the function the form and the API go through, as a row error."""
+    def _refused(self, check, report, row: Row, column: str | None = None) -> bool:
+        """Run one of the ledger services' checks; its refusal becomes this row's error, in
+        the column of the field it names."""
         try:
-            validate_activity(organization, fields)
+            check()
         except ServiceError as error:
-            column = blame(fields, organization)
-            report.add(str(error), row=row.number, column=column, value=row.values.get(column))
-            return False
-        return True
+            column = column or COLUMN_OF_FIELD.get(error.field, error.field) or "starts_at"
+            value = row.values.get(column)
+            report.add(
+                str(error),
+                row=row.number,
+                column=column,
+                value=label_of(value) if column == "status" else value,
+            )
+            return True
+        return False
 
-    def _plan_new(self, row: Row, lookup: OrgLookup, campaigns: Campaigns, plan: Plan, report) -> None:
+    def _plan_new(self, row: Row, actor, lookup: OrgLookup, campaigns: Campaigns, plan: Plan, report) -> None:
         values = row.values
         organization = lookup.writable_org(values["org_code"], report, row=row.number, column="org_code")
         if organization is None:
             return
         status = values["status"]
-        if status not in WRITABLE_STATUSES:
-            report.add(status_refusal(status), row=row.number, column="status", value=label_of(status))
+        if status not in (ActivityStatus.DRAFT, ActivityStatus.SUBMITTED):
+            # Before the campaign, as the row's first fault.
+            self._refused(lambda: check_new(actor, organization, {}, status), report, row)
             return
         campaign = campaigns.choose(values["campaign"], organization, report, row)
         if campaign is False:
             return
         fields = self._fields(values, campaign)
-        if not self._validate(organization, fields, report, row):
+        if self._refused(lambda: check_new(actor, organization, fields, status), report, row):
             return
-        fields.pop("campaign")
-        fields.update(
-            organization_id=organization.pk,
-            org_path=organization.path,
-            campaign_id=campaign.pk if campaign else None,
-            status=status,
-            external_key=values["key"],
+        plan.payload.creates.append(
+            NewRecord(
+                organization=organization,
+                fields=fields,
+                submit=status == ActivityStatus.SUBMITTED,
+                external_key=values["key"],
+            )
         )
-        plan.payload.creates.append(fields)
-        if campaign is not None and status in COUNTING_STATUSES:
-            plan.payload.touch(campaign.pk, organization)
         plan.mark(row.number, Plan.CREATE)
 
-    def _plan_existing(self, row: Row, record: dict, lookup, campaigns, plan: Plan, report) -> None:
+    def _plan_existing(self, row: Row, actor, record: dict, lookup, campaigns, plan: Plan, report) -> None:
         values = row.values
         if values["org_code"] != record["organization__code"]:
             report.add(
@@ -447,11 +425,12 @@ class ActivitySheet(SheetSpec):
         if not changed and status == before_status:
             plan.mark(row.number, Plan.UNCHANGED)
             return
+        fields = self._fields(values, campaign)
         if before_status == ActivityStatus.VERIFIED:
-            report.add(
-                _("A verified record cannot be changed by an import."),
-                row=row.number,
-                column="status" if status != before_status else next(iter(changed)),
+            # Said of the status when the row changes it, else of the first changed cell.
+            column = "status" if status != before_status else next(iter(changed))
+            self._refused(
+                lambda: check_change(actor, organization, before_status, fields, status), report, row, column
             )
             return
         if (
@@ -461,125 +440,26 @@ class ActivitySheet(SheetSpec):
             is None
         ):
             return
-        if status != before_status:
-            refusal = transition_refusal(before_status, status)
-            if refusal:
-                report.add(refusal, row=row.number, column="status", value=label_of(status))
-                return
-        fields = self._fields(values, campaign)
-        if not self._validate(organization, fields, report, row):
+        if self._refused(
+            lambda: check_change(actor, organization, before_status, fields, status), report, row
+        ):
             return
-        before = {name: record[name] for name in changed if name != "campaign"}
-        if "campaign" in changed:
-            before["campaign"] = current if current is not None else record["campaign_id"]
-        if status != before_status:
-            changed["status"] = status
-            before["status"] = before_status
         plan.payload.updates.append(
             Change(
                 pk=record["id"],
                 version=record["version"],
-                row=row.number,
                 fields=changed,
-                before=before,
-                submits=status == ActivityStatus.SUBMITTED and before_status != status,
+                submit=status == ActivityStatus.SUBMITTED and before_status != status,
+                label=_("Row %(row)d") % {"row": row.number},
             )
         )
-        for campaign_id, counted in (
-            (record["campaign_id"], before_status in COUNTING_STATUSES),
-            (campaign.pk if campaign else None, status in COUNTING_STATUSES),
-        ):
-            if campaign_id is not None and counted:
-                plan.payload.touch(campaign_id, organization)
         plan.mark(row.number, Plan.UPDATE)
 
     # --- writing ----------------------------------------------------------------------------
 
     def apply(self, plan: Plan, *, actor, progress=no_progress) -> None:
         payload: ActivityPlan = plan.payload
-        total = len(payload.creates) + len(payload.updates) + 1
-        done = 0
-        now = timezone.now()
-        summary = _("Recorded “%(title)s”")
-        # In the order of the ledger's largest indexes (organisation path, then time): new
-        # entries land side by side in them instead of each on a page of its own.
-        payload.creates.sort(key=lambda fields: (fields["org_path"], fields["starts_at"]))
-        same = {"created_by_id": actor.pk, "created_at": now, "updated_at": now}
-        for batch in chunked(payload.creates, WRITE_BATCH):
-            for fields in batch:
-                fields["submitted_at"] = now if fields["status"] == ActivityStatus.SUBMITTED else None
-            ids = bulk.insert(Activity, batch, same=same, returning_ids=True)
-            audit.record_many(
-                actor,
-                AuditAction.CREATE,
-                (
-                    {
-                        "organization_id": fields["organization_id"],
-                        "org_path": fields["org_path"],
-                        "object_type": "activity",
-                        "object_id": str(pk),
-                        "summary": (summary % {"title": fields["title"]})[:300],
-                    }
-                    for fields, pk in zip(batch, ids, strict=True)
-                ),
-            )
-            done += len(batch)
-            progress(done, total)
-        for batch in chunked(payload.updates, UPDATE_BATCH):
-            self._update(batch, actor, now)
-            done += len(batch)
-            progress(done, total)
-        refresh_completion(payload.touched)
-        progress(total, total)
-
-    def _update(self, changes: list[Change], actor, now) -> None:
-        """As update_activity (and submit_activity for a row that submits), for a batch."""
-        records = Activity.objects.select_for_update().in_bulk([change.pk for change in changes])
-        names = {"version", "updated_at"}
-        entries, submitted = [], []
-        for change in changes:
-            record = records.get(change.pk)
-            if record is None or record.version != change.version:
-                raise ServiceError(
-                    _(
-                        "Row %(row)d: someone changed or deleted this record while the file was being "
-                        "imported. Nothing was written; import the file again."
-                    )
-                    % {"row": change.row}
-                )
-            for name, value in change.fields.items():
-                setattr(record, name, value)
-                names.add(name)
-            if change.submits:
-                record.submitted_at, record.return_reason = now, ""
-                names.update(("submitted_at", "return_reason"))
-                submitted.append(record)
-            record.version += 1
-            record.updated_at = now
-            entries.append(
-                {
-                    "organization_id": record.organization_id,
-                    "org_path": record.org_path,
-                    "object_type": "activity",
-                    "object_id": str(record.pk),
-                    "summary": "",
-                    "changes": {
-                        name: [str(change.before[name]), str(value)] for name, value in change.fields.items()
-                    },
-                }
-            )
-        Activity.objects.bulk_update(list(records.values()), sorted(names))
-        audit.record_many(actor, AuditAction.UPDATE, entries)
-        if submitted:
-            # Members marked absent or on leave get their make-up study task, as on submitting.
-            with_missed = set(
-                Attendance.objects.filter(activity__in=submitted, status__in=MISSED).values_list(
-                    "activity_id", flat=True
-                )
-            )
-            for record in submitted:
-                if record.pk in with_missed:
-                    create_make_up_tasks(record)
+        write_activities(actor=actor, new=payload.creates, changes=payload.updates, progress=progress)
 
     # --- export ---------------------------------------------------------------------------
 
@@ -644,43 +524,5 @@ class Campaigns:
         return covering[0] if covering else candidates[0]
 
 
-def blame(fields: dict, organization) -> str:
-    """The column a validate_activity refusal is about (the rules in its order)."""
-    starts_at, ends_at = fields.get("starts_at"), fields.get("ends_at")
-    if ends_at and starts_at and ends_at < starts_at:
-        return "ends_at"
-    if fields.get("first_agenda") and not (fields.get("first_agenda_content") or "").strip():
-        return "first_agenda_content"
-    expected = fields.get("expected") or 0
-    if expected and sum(fields.get(name) or 0 for name in ("present", "on_leave", "absent")) > expected:
-        return "present"
-    campaign = fields.get("campaign")
-    if campaign is not None and not organization.path.startswith(campaign.root_path):
-        return "campaign"
-    return "starts_at"
-
-
 def label_of(status: str) -> str:
-    return str(ActivityStatus(status).label)
-
-
-def status_refusal(status: str) -> str:
-    if status == ActivityStatus.VERIFIED:
-        return _("An import cannot mark a record as verified: the level above verifies it on its page.")
-    return _("An import cannot return a record: the level above returns it on its page.")
-
-
-def transition_refusal(before: str, after: str) -> str:
-    """Why an import may not move a record from `before` to `after` ("" when it may)."""
-    if after in (ActivityStatus.VERIFIED, ActivityStatus.RETURNED):
-        return status_refusal(after)
-    if after == ActivityStatus.DRAFT:
-        return _("A submitted or returned record cannot go back to draft.")
-    return ""  # draft or returned → submitted: submitting
-
-
-def refresh_completion(touched: dict[int, dict[int, Organization]]) -> None:
-    """The completion figures of what the import touched, inside its transaction."""
-    campaigns = Campaign.objects.in_bulk(touched) if touched else {}
-    for campaign_id, organizations in sorted(touched.items()):
-        refresh_organizations(campaigns[campaign_id], sorted(organizations.values(), key=lambda o: o.path))
+    return str(ActivityStatus(status).label) if status in ActivityStatus.values else status

@@ -300,14 +300,19 @@ def test_a_changed_row_updates_exactly_that_record(admin, tree, campaign):
     after = {row["external_key"]: row for row in snapshot()}
     assert after["EQ-002"] == before["EQ-002"] and after["EQ-003"] == before["EQ-003"]
     changed = Activity.objects.get(external_key="EQ-001")
-    assert (changed.present, changed.on_leave, changed.status, changed.version) == (29, 1, "submitted", 2)
+    # As on the pages: the change (one version, one entry), then the submission (another).
+    assert (changed.present, changed.on_leave, changed.status, changed.version) == (29, 1, "submitted", 3)
     assert changed.submitted_at is not None
-    update = AuditEntry.objects.get(object_type="activity", action=AuditAction.UPDATE)
-    assert update.object_id == str(changed.pk)
-    assert update.changes == {
-        "present": ["28", "29"],
-        "on_leave": ["2", "1"],
+    update, submission = AuditEntry.objects.filter(
+        object_type="activity", action=AuditAction.UPDATE
+    ).order_by("id")
+    assert update.object_id == submission.object_id == str(changed.pk)
+    assert update.changes == {"present": ["28", "29"], "on_leave": ["2", "1"]}
+    assert submission.changes == {
         "status": ["draft", "submitted"],
+        "submitted_at": str(changed.submitted_at),
+        "submitted_by": str(admin),
+        "return_reason": "",
     }
     assert zhengfei_done() == (3, True, 1)
 
@@ -486,10 +491,21 @@ def test_a_changed_verified_row_is_refused_an_unchanged_one_is_not(admin, person
     assert writes() == state
 
 
-def test_no_going_back_to_draft(admin, tree, campaign):
+def test_no_going_back_to_draft(admin, personas, tree, campaign):
     import_file("activities", admin, ledger_file(activity_row()))
+    ledger.return_activity(actor=personas["erqi_admin"], activity=Activity.objects.get(), reason="请补充照片")
     job = check("activities", admin, ledger_file(activity_row(status="草稿")))
     assert_refused(job, "已提交或已退回的记录不能改回草稿", row=2, col="T")
+
+
+def test_a_record_awaiting_review_is_not_changed_by_an_import(admin, tree, campaign):
+    """As on the pages: a submitted record is read-only until it is returned or withdrawn."""
+    import_file("activities", admin, ledger_file(activity_row()))
+    state = writes()
+    job = check("activities", admin, ledger_file(activity_row(present=29, on_leave=1)))
+    matching = [error for error in job.errors if "该记录正在等待上级审核，不能修改" in error["reason"]]
+    assert job.status == "invalid" and [error["row"] for error in matching] == [2], reasons(job)
+    assert writes() == state
 
 
 def test_record_numbers_of_another_district(personas, tree, campaign):

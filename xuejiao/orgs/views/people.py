@@ -17,12 +17,12 @@ from xuejiao.core.errors import ServiceError
 from xuejiao.core.exports import export_file
 from xuejiao.core.pagination import paginate
 
-from . import services
-from .forms import PeopleFilterForm, PersonForm
-from .models import Gender, Person
-from .permissions import mask_phone
-from .scope import PATH_END, manage_scope, scope_for
-from .views import managed_org_or_403, visible_ancestors, visible_org_or_404
+from .. import services
+from ..forms import PeopleFilterForm, PersonForm
+from ..models import Gender, Person
+from ..permissions import mask_phone
+from ..scope import PATH_END, manage_scope, scope_for
+from .organizations import managed_org_or_403, visible_ancestors, visible_org_or_404
 
 EXPORT_LIMIT = 200_000
 # What the roster export reads of each person.

@@ -19,10 +19,10 @@ from xuejiao.core.pagination import paginate
 from xuejiao.orgs.models import Organization, Person
 from xuejiao.orgs.scope import PATH_END
 
-from . import services
-from .forms import AuditFilterForm, GrantForm, ResetPasswordForm, UserCreateForm, UserFilterForm
-from .models import RoleAssignment, User
-from .permissions import can_manage_user, grantable_roles, manage_scope
+from .. import services
+from ..forms import AuditFilterForm, GrantForm, ResetPasswordForm, UserCreateForm, UserFilterForm
+from ..models import RoleAssignment, User
+from ..permissions import can_manage_user, grantable_roles, manage_scope
 
 
 def _require_manager(user):

@@ -15,8 +15,8 @@ from xuejiao.core.formfields import (
 )
 from xuejiao.core.widgets import QuickSelect
 
-from .models import Activity, ActivityKind, ActivityStatus, EvidenceKind, Mode
-from .services.activities import ACTIVITY_FIELDS
+from ..models import Activity, ActivityKind, ActivityStatus, EvidenceKind, Mode
+from ..services.activities import ACTIVITY_FIELDS
 
 
 class DateTimeLocalInput(forms.DateTimeInput):

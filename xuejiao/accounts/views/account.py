@@ -1,4 +1,4 @@
-"""Login, password, profile and API tokens. User management lives in user_views.py."""
+"""Login, password, profile and API tokens. User management lives in views/users.py."""
 
 from django.contrib import messages
 from django.contrib.auth import update_session_auth_hash
@@ -14,9 +14,9 @@ from xuejiao.audit import services as audit
 from xuejiao.audit.models import AuditAction
 from xuejiao.core.errors import ServiceError
 
-from . import services
-from .forms import LoginForm, PasswordChangeForm, TokenForm
-from .models import User
+from .. import services
+from ..forms import LoginForm, PasswordChangeForm, TokenForm
+from ..models import User
 
 
 class LoginView(auth_views.LoginView):

@@ -12,12 +12,12 @@ from xuejiao.core.errors import ServiceError
 from xuejiao.core.limits import text_refusal
 from xuejiao.core.pagination import BadOffset, offset_param, paginate
 
-from . import services
-from .forms import MoveForm, OrganizationForm
-from .models import Category, Organization, Person
-from .permissions import mask_phone
-from .queries import ancestors_of, children_of, mark_expandable, scope_roots, search_organizations
-from .scope import manage_scope, scope_for
+from .. import services
+from ..forms import MoveForm, OrganizationForm
+from ..models import Category, Organization, Person
+from ..permissions import mask_phone
+from ..queries import ancestors_of, children_of, mark_expandable, scope_roots, search_organizations
+from ..scope import manage_scope, scope_for
 
 CHILDREN_BATCH = 100
 

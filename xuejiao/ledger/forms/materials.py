@@ -11,8 +11,8 @@ from xuejiao.core.formfields import IdField, PlausibleDateField, ShortModelChoic
 from xuejiao.orgs.models import Organization
 from xuejiao.orgs.scope import scope_for
 
-from .models import MaterialKind, Reflection
-from .services.materials import REFLECTION_MAX_LENGTH, RecipientPick
+from ..models import MaterialKind, Reflection
+from ..services.materials import REFLECTION_MAX_LENGTH, RecipientPick
 
 # A push names organisations one by one (a unit "with sub-units" stands for its subtree).
 MAX_PICKS = 200

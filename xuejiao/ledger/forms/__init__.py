@@ -1,0 +1,1 @@
+"""Ledger forms, one module per topic."""
