@@ -5,7 +5,7 @@ PostgreSQL by setting DATABASE_URL=postgres://user:pass@host/dbname.
 """
 
 import os
-from datetime import timedelta
+from datetime import date, timedelta
 from pathlib import Path
 
 import dj_database_url
@@ -185,6 +185,10 @@ EVIDENCE_MAX_VIDEO_BYTES = env_int("EVIDENCE_MAX_VIDEO_BYTES", 200 * MB)
 MESSAGE_STORAGE = "django.contrib.messages.storage.session.SessionStorage"
 
 PAGE_SIZE = 20
+
+# Dates outside this range are refused wherever a date is entered (forms, the API, sheets):
+# 1900-01-01 from an empty Excel date cell, 0001-01-01 or 9999-12-31 are typing mistakes.
+PLAUSIBLE_DATES = (date(2000, 1, 1), date(2100, 12, 31))
 
 # A shared cache (rate limits of the QR sign-in page, for one) must be shared by every
 # worker process in production: set REDIS_URL=redis://127.0.0.1:6379/0. Without it each
