@@ -14,6 +14,8 @@ import time
 
 import django
 
+import xuejiao
+
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "xuejiao.settings")
 os.environ.setdefault("TASKS_BACKEND", "django_tasks.backends.immediate.ImmediateBackend")
 django.setup()
@@ -84,6 +86,7 @@ def main(rows: int) -> None:
     print(
         json.dumps(
             {
+                "code": xuejiao.__file__,
                 "checked": checked,
                 "status": job.status,
                 "failure": job.failure,
