@@ -8,10 +8,13 @@ In order, and each step before anything more expensive:
 3. the zip itself, with zipfile and nothing else: number of entries, total uncompressed
    size and compression ratio as declared, then every entry streamed through once (which
    verifies its CRC and that it is no bigger than declared) before python-calamine touches
-   the file. Streaming the first worksheet also looks for formulas (<f> elements) and the
-   <dimension> element (how many rows, for choosing inline or background validation);
-4. cells: python-calamine reads the first worksheet; merged cells come from calamine, the
-   addresses and text of formulas from the worksheet XML (defusedxml, streaming);
+   the file. Streaming the first worksheet also looks for formulas (<f> elements), the
+   <dimension> element (how many rows, for choosing inline or background validation) and
+   where the cells lie (extent.py: a stray cell far from the data is dropped or refused
+   before the reading library would allocate the rectangle up to it);
+4. cells: python-calamine reads the first worksheet (or its trimmed copy); merged cells come
+   from calamine, the addresses and text of formulas from the worksheet XML (defusedxml,
+   streaming);
 5. the header (row 1): every column of the spec, in the spec's order, nothing unknown;
    surrounding spaces and a "*" marking required columns are tolerated, and a header in
    any language of the site is accepted;
@@ -36,7 +39,7 @@ from django.conf import settings
 from django.utils.translation import gettext as _
 from python_calamine import CalamineError, CalamineWorkbook
 
-from . import parsers
+from . import extent, parsers
 from .spec import Progress, Report, Row, SheetSpec, column_letter, no_progress
 
 OLE2_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
@@ -67,6 +70,10 @@ class Package:
     sheet_entry: str
     rows_hint: int | None = None
     formulas: list[tuple[str, str]] = field(default_factory=list)
+    hidden_rows: list[int] = field(default_factory=list)
+    # The trimmed copy the reading library reads instead of the upload (extent.trim), if any;
+    # read_rows deletes it.
+    trimmed: Path | None = None
 
 
 def megabytes(size: int) -> str:
@@ -169,6 +176,7 @@ def open_package(path: Path) -> Package:
             if sheet_entry not in names:
                 raise FileRejected(damaged)
             package = Package(sheet_entry=sheet_entry)
+            glance = extent.Glance()
             has_formula = False
             for info in infos:
                 is_sheet = info.filename == sheet_entry
@@ -188,8 +196,15 @@ def open_package(path: Path) -> Package:
                             if not has_formula and FORMULA_TAG.search(window):
                                 has_formula = True
                             tail = chunk[-16:]
+                            glance.feed(chunk)
+            glance.finish()
             if has_formula:
                 package.formulas = locate_formulas(archive, sheet_entry)
+            if glance.sparse:
+                trimmed = extent.trim(path, archive, sheet_entry)
+                package.trimmed, package.hidden_rows = trimmed.path, trimmed.hidden
+            else:
+                package.hidden_rows = glance.hidden
     except FileRejected:
         raise
     except (zipfile.BadZipFile, zlib.error, EOFError, ValueError, KeyError, NotImplementedError, OSError):
@@ -270,7 +285,7 @@ def read_rows(
 ):
     """Steps 4-6. Returns the rows (parsed values) and the first rows as shown, for the preview."""
     try:
-        workbook = CalamineWorkbook.from_path(str(path))
+        workbook = CalamineWorkbook.from_path(str(package.trimmed or path))
         sheet = workbook.get_sheet_by_index(0)
         cells = sheet.to_python(skip_empty_area=False)
         merged = sheet.merged_cell_ranges or []
@@ -278,6 +293,9 @@ def read_rows(
         raise FileRejected(
             _("The file is damaged and cannot be read as an Excel workbook. Save it again in Excel.")
         ) from None
+    finally:
+        if package.trimmed is not None:
+            package.trimmed.unlink(missing_ok=True)
     while cells and all(blank(value) for value in cells[-1]):
         cells.pop()
     if not cells:

@@ -16,6 +16,16 @@ import django
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "xuejiao.settings")
 
 
+def peak_rss_kb() -> int:
+    """This process's peak resident memory (VmHWM starts anew at exec; ru_maxrss may carry the
+    parent's)."""
+    with open("/proc/self/status") as status:
+        for line in status:
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1])
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+
+
 def main(spec_name: str, path: str, limit_mb: int) -> None:
     limit = limit_mb * 1024 * 1024
     resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
@@ -38,7 +48,7 @@ def main(spec_name: str, path: str, limit_mb: int) -> None:
         except reader.FileRejected as rejected:
             report.add(str(rejected))
     seconds = time.perf_counter() - started
-    peak_kb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    peak_kb = peak_rss_kb()
     print(
         json.dumps(
             {
