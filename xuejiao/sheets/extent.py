@@ -258,14 +258,13 @@ def cell_xml(element, blank_strings: set[int], address: str) -> bytes | None:
                 return None
         except ValueError:
             return None
-    elif kind in ("str", "inlineStr") and not value.strip():
-        return None
     elif not value.strip():
         return None
     style = element.get("s")
     attributes = f'r="{address}"' + (f' s="{escape(style)}"' if style else "")
     if kind == "inlineStr":
-        return f'<c {attributes} t="inlineStr"><is><t xml:space="preserve">{escape(value)}</t></is></c>'.encode()
+        text = f'<is><t xml:space="preserve">{escape(value)}</t></is>'
+        return f'<c {attributes} t="inlineStr">{text}</c>'.encode()
     if kind != "n":
         attributes += f" t={quoteattr(kind)}"
     return f"<c {attributes}><v>{escape(value)}</v></c>".encode()

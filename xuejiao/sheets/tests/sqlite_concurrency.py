@@ -50,7 +50,9 @@ def main(rows: int) -> None:
         {"code": "ZZ", "name": "中共郑州市委", "category": Category.CITY, "kind": Kind.PARTY_COMMITTEE}
     )
     admin = User.objects.create_user(username="admin", password="x", home_organization=city)
-    RoleAssignment.objects.create(user=admin, role=Role.CAMPAIGN_OFFICE, organization=city, include_subtree=True)
+    RoleAssignment.objects.create(
+        user=admin, role=Role.CAMPAIGN_OFFICE, organization=city, include_subtree=True
+    )
     other = User.objects.create_user(username="other", password="x", home_organization=city)
 
     stop = threading.Event()
