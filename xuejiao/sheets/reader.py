@@ -37,6 +37,7 @@ from pathlib import Path
 from defusedxml import ElementTree
 from django.conf import settings
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from python_calamine import CalamineError, CalamineWorkbook
 
 from . import extent, parsers
@@ -333,6 +334,8 @@ def read_rows(
     ]
     rows: list[Row] = []
     shown: list[list[str]] = []
+    hidden = set(package.hidden_rows)
+    hidden_read: list[int] = []
     total = len(cells) - 1
     required_message = _("This column is required.")
     for offset, cell_values in enumerate(cells[1:]):
@@ -364,10 +367,27 @@ def read_rows(
                 )
                 break
         rows.append(Row(number, values))
+        if number in hidden:
+            hidden_read.append(number)
         if len(shown) < 20:
             shown.append([number] + [parsers.show(value) for value in cell_values[:width]])
     progress(total, total)
+    if hidden_read:
+        report.notes.append(hidden_rows_note(hidden_read))
     return rows, shown
+
+
+def hidden_rows_note(numbers: list[int]) -> str:
+    listed = "、".join(str(number) for number in numbers[:20])
+    if len(numbers) > 20:
+        listed = _("%(rows)s and %(more)d more") % {"rows": listed, "more": len(numbers) - 20}
+    return ngettext(
+        "Row %(rows)s is hidden in Excel. It is checked and imported like every other row: "
+        "unhide it to see what it holds, or delete it if it should not be imported.",
+        "Rows %(rows)s are hidden in Excel. They are checked and imported like every other row: "
+        "unhide them to see what they hold, or delete those that should not be imported.",
+        len(numbers),
+    ) % {"rows": listed}
 
 
 def check_header(header_cells: list, spec: SheetSpec, report: Report) -> int:
