@@ -313,10 +313,12 @@ class ActivitySheet(SheetSpec):
                 self._plan_new(row, lookup, campaigns, plan, report)
                 continue
             if not lookup.visible.covers_path(record["org_path"]):
+                # Numbers are unique in the whole ledger, so the row cannot create a record with
+                # it; the answer says nothing of where, or even whether in the importer's scope.
                 report.add(
                     _(
-                        "The record number “%(key)s” is already used by a record outside your part of the "
-                        "tree; give this row another number."
+                        "The record number “%(key)s” cannot be given to a new record; give this row "
+                        "another number of your own."
                     )
                     % {"key": key},
                     row=row.number,
