@@ -119,3 +119,19 @@ def test_record_numbers_differing_only_in_case_are_one_record(personas, tree):
     assert job.status == "invalid"
     assert sorted((e["row"], e["col"]) for e in job.errors) == [(2, "A"), (3, "A")]
     assert "第2、3行的记录编号相同" in job.errors[0]["reason"]
+
+
+def test_a_record_number_differing_only_in_case_from_a_record_is_refused(personas, tree):
+    from xuejiao.ledger.models import Activity
+
+    from .helpers import import_file
+
+    admin = personas["city_admin"]
+    assert (
+        import_file("activities", admin, ledger_file(activity_row(key="EQ-001", campaign=""))).status
+        == "done"
+    )
+    job = check("activities", admin, ledger_file(activity_row(key="eq-001", campaign="", present=20)))
+    reason = only_reason(job)
+    assert "“eq-001”与已有记录的编号“EQ-001”只差大小写" in reason
+    assert Activity.objects.count() == 1
