@@ -40,12 +40,15 @@ MAX_COLUMNS = 64  # BL: the templates have at most a few dozen columns
 ROW_SLACK = 1000
 MAX_LISTED = 5
 
-PREFIX = rb"(?:[A-Za-z_][\w.-]*:)?"
-ROW_TAG = re.compile(rb"<" + PREFIX + rb"row\b([^>]*?)(/?)>")
+# Both patterns begin with a literal, which the regular expression engine finds fast. Row tags
+# carry the prefix of the worksheet's namespace, if it has one (<x:row>), found at the first
+# chunk; the byte before a cell's r attribute is checked by hand.
+ROW_TAG = re.compile(rb"<row\b([^>]*?)(/?)>")
+SHEET_DATA_PREFIX = re.compile(rb"<([A-Za-z_][\w.-]*):sheetData\b")
 ROW_NUMBER = re.compile(rb'\sr="(\d+)"')
 HIDDEN = re.compile(rb'\shidden="(?:1|true)"')
 # A cell in a column of two or three letters (AA and beyond): rare, so looked at one by one.
-WIDE_CELL = re.compile(rb"<" + PREFIX + rb'c\s[^>]*?\br="([A-Z]{2,3})\d+"')
+WIDE_CELL = re.compile(rb'r="([A-Z]{2,3})\d')
 ADDRESS = re.compile(r"([A-Z]{1,3})(\d+)")
 
 
@@ -71,9 +74,16 @@ class Glance:
     hidden: list[int] = field(default_factory=list)
     sparse: bool = False  # a row or a column far from the rest: step 2 decides
     carry: bytes = b""
+    row_tag: re.Pattern | None = None
 
     def feed(self, chunk: bytes) -> None:
         buffer = self.carry + chunk
+        if self.row_tag is None:  # rows come only inside <sheetData>: found before any row
+            prefixed = SHEET_DATA_PREFIX.search(buffer)
+            if prefixed:
+                self.row_tag = re.compile(b"<" + re.escape(prefixed.group(1)) + rb":row\b([^>]*?)(/?)>")
+            elif b"<sheetData" in buffer:
+                self.row_tag = ROW_TAG
         cut = buffer.rfind(b"<")
         if cut <= 0:
             self.carry = buffer
@@ -86,7 +96,7 @@ class Glance:
         self.carry = b""
 
     def _look(self, data: bytes) -> None:
-        for match in ROW_TAG.finditer(data):
+        for match in self.row_tag.finditer(data) if self.row_tag is not None else ():
             attributes, empty = match.groups()
             if empty:  # a row with a height or a style and no cells
                 continue
@@ -99,6 +109,8 @@ class Glance:
             if HIDDEN.search(attributes):
                 self.hidden.append(row)
         for match in WIDE_CELL.finditer(data):
+            if match.start() == 0 or data[match.start() - 1] not in b" \t\r\n":
+                continue
             width = column_number(match.group(1).decode())
             self.widest = max(self.widest, width)
             if width > MAX_COLUMNS:

@@ -92,3 +92,32 @@ def test_values_a_little_to_the_right_or_below_are_read_as_before(tmp_path, camp
     outcome = read_in_child(template_with(tmp_path / "near.xlsx", 3, {"U3": "备注", "A900": "EQ-9"}))
     assert outcome["rows"] == 4
     assert any("第U列有数据但没有表头" in error for error in outcome["errors"]), outcome
+
+
+@pytest.mark.parametrize("prefix", ["", "x:"])
+def test_the_glance_at_the_bytes_finds_far_rows_and_columns_with_or_without_a_prefix(prefix):
+    from xuejiao.sheets.extent import Glance
+
+    p = prefix
+    rows = "".join(
+        f'<{p}row r="{n}"><{p}c r="A{n}" t="n"><{p}v>1</{p}v></{p}c></{p}row>' for n in range(1, 50)
+    )
+    body = (
+        f'<{p}worksheet xmlns{":x" if p else ""}="urn:x"><{p}sheetData>{rows}'
+        f'<{p}row r="60" hidden="1"><{p}c r="B60"><{p}v>2</{p}v></{p}c></{p}row>'
+        f'<{p}row r="70" ht="20"/>'
+    ).encode()
+    glance = Glance()
+    for start in range(0, len(body), 7):  # chunks that cut tags in two
+        glance.feed(body[start : start + 7])
+    glance.finish()
+    assert (glance.rows, glance.last_row, glance.hidden, glance.sparse) == (50, 60, [60], False)
+
+    far = Glance()
+    far.feed(body + f'<{p}row r="1048576"><{p}c r="A1048576"><{p}v>3</{p}v></{p}c></{p}row>'.encode())
+    far.finish()
+    assert far.sparse
+    wide = Glance()
+    wide.feed(body + f'<{p}row r="61"><{p}c r="XFD61"><{p}v>3</{p}v></{p}c></{p}row>'.encode())
+    wide.finish()
+    assert wide.sparse and wide.widest == 16384
