@@ -17,8 +17,12 @@ are looked at, in two steps:
    cell with a value far outside the data is refused, naming the cell; what remains is
    written to a trimmed copy of the workbook, which is what the reading library reads.
 
+A sheet is also looked at cell by cell when its rectangle would hold more than DENSITY cells
+for each cell the file has (plus FLOOR): a million rows of one cell with one more cell in
+column BL is a rectangle of 64 million; after blanks are dropped such a sheet is refused.
 So the reading library's rectangle is at most MAX_COLUMNS × (2 × rows holding values +
-ROW_SLACK) cells, whatever the file: the cost of checking follows the data.
+ROW_SLACK) cells and at most DENSITY × cells + FLOOR, whatever the file: the cost of
+checking follows the data.
 """
 
 from __future__ import annotations
@@ -38,6 +42,8 @@ from .spec import column_letter
 
 MAX_COLUMNS = 64  # BL: the templates have at most a few dozen columns
 ROW_SLACK = 1000
+DENSITY = 16  # a template row has a value in at least one column of four
+FLOOR = 1_000_000
 MAX_LISTED = 5
 
 # Both patterns begin with a literal, which the regular expression engine finds fast. Row tags
@@ -69,12 +75,14 @@ class Glance:
     """What step 1 saw of the worksheet's bytes."""
 
     rows: int = 0
+    cells: int = 0
     last_row: int = 0
     widest: int = 0
     hidden: list[int] = field(default_factory=list)
     sparse: bool = False  # a row or a column far from the rest: step 2 decides
     carry: bytes = b""
     row_tag: re.Pattern | None = None
+    cell_tag: bytes = b"<c "
 
     def feed(self, chunk: bytes) -> None:
         buffer = self.carry + chunk
@@ -82,6 +90,7 @@ class Glance:
             prefixed = SHEET_DATA_PREFIX.search(buffer)
             if prefixed:
                 self.row_tag = re.compile(b"<" + re.escape(prefixed.group(1)) + rb":row\b([^>]*?)(/?)>")
+                self.cell_tag = b"<" + prefixed.group(1) + b":c "
             elif b"<sheetData" in buffer:
                 self.row_tag = ROW_TAG
         cut = buffer.rfind(b"<")
@@ -94,8 +103,11 @@ class Glance:
     def finish(self) -> None:
         self._look(self.carry)
         self.carry = b""
+        if too_sparse(self.last_row, max(self.widest, 26), self.cells):
+            self.sparse = True
 
     def _look(self, data: bytes) -> None:
+        self.cells += data.count(self.cell_tag)
         for match in self.row_tag.finditer(data) if self.row_tag is not None else ():
             attributes, empty = match.groups()
             if empty:  # a row with a height or a style and no cells
@@ -115,6 +127,10 @@ class Glance:
             self.widest = max(self.widest, width)
             if width > MAX_COLUMNS:
                 self.sparse = True
+
+
+def too_sparse(last_row: int, last_col: int, cells: int) -> bool:
+    return last_row * last_col > DENSITY * cells + FLOOR
 
 
 def local(tag: str) -> str:
@@ -156,7 +172,7 @@ def trim(path: Path, archive: zipfile.ZipFile, sheet_entry: str) -> Trimmed:
     far_right: list[str] = []
     far_below: list[tuple[str, int]] = []
     hidden: list[int] = []
-    rows = last_row = 0
+    rows = last_row = last_col = cells_kept = 0
     try:
         with zipfile.ZipFile(target, "w", zipfile.ZIP_DEFLATED) as copy:
             for info in archive.infolist():
@@ -198,6 +214,7 @@ def trim(path: Path, archive: zipfile.ZipFile, sheet_entry: str) -> Trimmed:
                                     far_right.append(f"{column_letter(column - 1)}{row_number}")
                             else:
                                 cells.append(cell)
+                                last_col = max(last_col, column)
                     elif name == "row":
                         if cells:
                             rows += 1
@@ -206,6 +223,7 @@ def trim(path: Path, archive: zipfile.ZipFile, sheet_entry: str) -> Trimmed:
                                     far_below.append((cells_first_address(cells), last_row))
                             else:
                                 last_row = row_number
+                                cells_kept += len(cells)
                                 if row_hidden:
                                     hidden.append(row_number)
                                 sink.write(f'<row r="{row_number}">'.encode() + b"".join(cells) + b"</row>")
@@ -228,6 +246,15 @@ def trim(path: Path, archive: zipfile.ZipFile, sheet_entry: str) -> Trimmed:
                     "end long before). Delete those columns (or clear the cell) and upload the file again."
                 )
                 % {"cells": "、".join(far_right)}
+            )
+        if not far_below and too_sparse(last_row, last_col, cells_kept):
+            raise FileRejected(
+                _(
+                    "The sheet's data is spread too thinly: %(cells)s cells hold values among %(rows)s rows "
+                    "and %(cols)d columns. Delete the empty rows and columns between the data and upload "
+                    "the file again."
+                )
+                % {"cells": f"{cells_kept:,}", "rows": f"{last_row:,}", "cols": last_col}
             )
         if far_below:
             address, above = far_below[0]

@@ -256,4 +256,7 @@ def jobs(request):
         .order_by("-created_at", "-id")
     )
     page = paginate(request, queryset)
+    for listed in page.object_list:
+        if listed.is_running:
+            services.fail_abandoned(listed)
     return render(request, "sheets/jobs.html", {"page_obj": page})

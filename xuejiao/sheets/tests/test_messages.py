@@ -60,8 +60,14 @@ def test_data_on_the_second_sheet_names_the_sheet_read(personas, tree):
 @pytest.fixture
 def second_zhengfei(tree):
     """Another 郑飞社区, in 中原区."""
-    return Organization.objects.get(pk=tree.zhongyuan_street.pk).add_child(
-        code="ZZ-ZY-LH-ZF", name="郑飞社区", category=Category.COMMUNITY, kind=Kind.GENERAL_BRANCH
+    return Organization.objects.add_child(
+        Organization.objects.get(pk=tree.zhongyuan_street.pk),
+        {
+            "code": "ZZ-ZY-LH-ZF",
+            "name": "郑飞社区",
+            "category": Category.COMMUNITY,
+            "kind": Kind.GENERAL_BRANCH,
+        },
     )
 
 

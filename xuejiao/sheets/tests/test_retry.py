@@ -114,3 +114,12 @@ def test_hidden_rows_are_imported_and_the_preview_says_so(personas, client_for):
     ]
     page = client_for("city_admin").get(job.get_absolute_url()).content.decode()
     assert "第3、5行在 Excel 中是隐藏的" in page
+
+
+def test_the_list_of_imports_shows_a_dead_job_as_failed(personas, client_for):
+    job = check("people", personas["city_admin"], FIVE_PEOPLE)
+    ImportJob.objects.filter(pk=job.pk).update(status=JobStatus.IMPORTING, runner=dead_runner())
+    page = client_for("city_admin").get(reverse("sheets:jobs")).content.decode()
+    job.refresh_from_db()
+    assert job.status == JobStatus.FAILED
+    assert "失败" in page

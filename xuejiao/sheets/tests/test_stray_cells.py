@@ -121,3 +121,20 @@ def test_the_glance_at_the_bytes_finds_far_rows_and_columns_with_or_without_a_pr
     wide.feed(body + f'<{p}row r="61"><{p}c r="XFD61"><{p}v>3</{p}v></{p}c></{p}row>'.encode())
     wide.finish()
     assert wide.sparse and wide.widest == 16384
+
+
+def test_a_sheet_spread_too_thinly_is_refused(tmp_path, campaign_free):
+    """70,000 rows of one cell and one cell in column BL: a rectangle of 4.5 million cells
+    for 70,001 values."""
+    import xlsxwriter
+
+    path = tmp_path / "thin.xlsx"
+    workbook = xlsxwriter.Workbook(str(path), {"constant_memory": True})
+    sheet = workbook.add_worksheet()
+    sheet.write_string(0, 63, "x")
+    for row in range(1, 70_001):
+        sheet.write_number(row, 0, row)
+    workbook.close()
+    outcome = read_in_child(path)
+    assert outcome["rows"] == 0
+    assert len(outcome["errors"]) == 1 and "数据过于稀疏" in outcome["errors"][0], outcome
