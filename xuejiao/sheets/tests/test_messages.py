@@ -141,3 +141,16 @@ def test_a_record_number_differing_only_in_case_from_a_record_is_refused(persona
     reason = only_reason(job)
     assert "“eq-001”与已有记录的编号“EQ-001”只差大小写" in reason
     assert Activity.objects.count() == 1
+
+
+def test_an_out_of_scope_parent_code_answers_as_an_unknown_one(personas, tree):
+    from .helpers import org_row
+
+    def answer(parent):
+        job = check(
+            "orgs", personas["erqi_admin"], xlsx([header("orgs"), org_row("ZZ-NEW", "新社区", parent)])
+        )
+        return [(e["col"], e["reason"].replace(parent, "CODE")) for e in job.errors]
+
+    assert answer("ZZ-ZY") == answer("ZZ-NONE")
+    assert Organization.objects.filter(code="ZZ-NEW").count() == 0
