@@ -458,10 +458,12 @@ def process_gone(runner: str) -> bool:
 def is_abandoned(job: ImportJob) -> bool:
     """Left "checking" or "importing" by a process that no longer runs (killed by the
     system, the server restarted): nothing will ever finish it."""
-    if job.status not in (JobStatus.VALIDATING, JobStatus.IMPORTING) or not job.runner:
+    if job.status not in (JobStatus.VALIDATING, JobStatus.IMPORTING):
         return False
-    if process_gone(job.runner):
+    if job.runner and process_gone(job.runner):
         return True
+    # A process on another host cannot be looked at, and jobs left from before processes were
+    # recorded have none: those count as abandoned after a time no file takes.
     started = job.started_at or job.created_at
     host = job.runner.rpartition(":")[0]
     return host != socket.gethostname() and (timezone.now() - started).total_seconds() > abandoned_after()

@@ -123,3 +123,26 @@ def test_the_list_of_imports_shows_a_dead_job_as_failed(personas, client_for):
     job.refresh_from_db()
     assert job.status == JobStatus.FAILED
     assert "失败" in page
+
+
+def test_a_job_stuck_without_a_recorded_process_fails_after_the_set_time(personas, client_for, settings):
+    """Jobs left checking before processes were recorded, or by a worker on another host."""
+    import datetime as dt
+
+    from django.utils import timezone
+
+    job = check("people", personas["city_admin"], FIVE_PEOPLE)
+    long_ago = timezone.now() - dt.timedelta(hours=7)
+    ImportJob.objects.filter(pk=job.pk).update(status=JobStatus.VALIDATING, runner="", started_at=long_ago)
+    client = client_for("city_admin")
+    client.get(job.get_absolute_url())
+    job.refresh_from_db()
+    assert job.status == JobStatus.FAILED
+
+    other = check("people", personas["city_admin"], FIVE_PEOPLE)
+    ImportJob.objects.filter(pk=other.pk).update(
+        status=JobStatus.IMPORTING, runner="elsewhere:1", started_at=timezone.now() - dt.timedelta(minutes=5)
+    )
+    client.get(other.get_absolute_url())
+    other.refresh_from_db()
+    assert other.status == JobStatus.IMPORTING  # still at work, for all anyone here can tell
