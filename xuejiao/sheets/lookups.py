@@ -38,6 +38,8 @@ class OrgLookup:
         self.writable = writable if writable is not None else manage_scope(actor)
         self.visible = visible if visible is not None else scope_for(actor)
         self.by_code: dict[str, Organization] = {}
+        # Organisations the importer sees, by name, for a name typed where a code belongs.
+        self.by_name: dict[str, list[Organization]] = {}
         self._verdicts: dict[tuple[str, bool], tuple[Organization | None, str]] = {}
 
     def load(self, codes: Iterable[str], queryset=None) -> None:
@@ -46,6 +48,12 @@ class OrgLookup:
         for batch in chunked(wanted):
             for organization in queryset.filter(code__in=batch):
                 self.by_code[organization.code] = organization
+        unknown = [code for code in wanted if code not in self.by_code]
+        for batch in chunked(unknown):
+            for organization in self.visible.filter(Organization.objects.filter(name__in=batch)).order_by(
+                "path"
+            ):
+                self.by_name.setdefault(organization.name, []).append(organization)
 
     def exists(self, code: str) -> Organization | None:
         """Whatever its scope (for uniqueness checks only; never show what it holds)."""
@@ -69,9 +77,7 @@ class OrgLookup:
     def _judge(self, code: str, for_new_records: bool) -> tuple[Organization | None, str]:
         organization = self.by_code.get(code)
         if organization is None or not self.visible.covers(organization):
-            return None, _("There is no organisation with the code “%(code)s” in your part of the tree.") % {
-                "code": code
-            }
+            return None, self._unknown(code)
         if not self.writable.covers(organization):
             return None, _("“%(name)s” (%(code)s) is outside the part of the tree you may change.") % {
                 "name": organization.name,
@@ -83,3 +89,31 @@ class OrgLookup:
                 "code": code,
             }
         return organization, ""
+
+    def _unknown(self, code: str) -> str:
+        """No such code the importer sees; if it is the name of organisations the importer
+        sees, their codes (names and codes outside the importer's scope are never shown)."""
+        named = self.by_name.get(code, [])
+        if len(named) == 1:
+            return _(
+                "“%(name)s” is the name of an organisation, not its code: its code is %(code)s. "
+                "Write the code in this column."
+            ) % {"name": code, "code": named[0].code}
+        if named:
+            step = Organization.steplen
+            parents = dict(
+                Organization.objects.filter(path__in={o.path[:-step] for o in named[:10]}).values_list(
+                    "path", "name"
+                )
+            )
+            listed = "、".join(
+                f"{o.code}（{parents.get(o.path[:-step], '')}）" if o.path[:-step] in parents else o.code
+                for o in named[:10]
+            )
+            return _(
+                "“%(name)s” is the name of %(count)d organisations, not a code. Write the code of the one "
+                "you mean: %(codes)s."
+            ) % {"name": code, "count": len(named), "codes": listed}
+        return _("There is no organisation with the code “%(code)s” in your part of the tree.") % {
+            "code": code
+        }

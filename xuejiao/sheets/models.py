@@ -60,6 +60,11 @@ class ImportJob(OrgScopedModel):
     # neither reads the workbook again nor loads a file this code did not write.
     parsed_digest = models.CharField(max_length=64, blank=True)
     failure = models.TextField(blank=True)
+    # What the preview should say besides the errors (hidden rows that will be imported).
+    notes = models.JSONField(default=list, blank=True)
+    # "host:pid" of the process checking or importing the file: a job left checking or
+    # importing by a process that no longer runs is marked failed (services.fail_abandoned).
+    runner = models.CharField(max_length=100, blank=True)
     task_id = models.CharField(max_length=64, blank=True)
     created_at = models.DateTimeField(_("uploaded at"), auto_now_add=True)
     started_at = models.DateTimeField(null=True, blank=True)

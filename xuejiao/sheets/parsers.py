@@ -24,11 +24,10 @@ class CellError(ValueError):
 Parser = Callable[[object], object]
 
 # Excel counts days from 1899-12-30 (its serial 60 is the 29 February 1900 that never was,
-# so serials from 61, i.e. 1900-03-01, are exact). Serials outside these bounds are surely
-# something else, such as 20210302 typed as a number.
+# which a date cell reads as 1900-02-28, and an empty date cell reads as 1900-01-00). Every
+# date, typed or from a date cell or a serial, must lie in settings.PLAUSIBLE_DATE_RANGE, which
+# leaves those behind, and with them 20210302 typed as a number.
 EXCEL_EPOCH = dt.date(1899, 12, 30)
-MIN_SERIAL = 61
-MAX_SERIAL = (dt.date(2100, 12, 31) - EXCEL_EPOCH).days
 
 DATE_SEPARATED = re.compile(r"(\d{4})([-/.])(\d{1,2})\2(\d{1,2})")
 DATE_CHINESE = re.compile(r"(\d{4})年(\d{1,2})月(\d{1,2})日?")
@@ -61,12 +60,39 @@ def is_blank(value) -> bool:
 # --- dates -------------------------------------------------------------------------------
 
 
+def plausible_dates() -> tuple[dt.date, dt.date]:
+    from django.conf import settings
+
+    return settings.PLAUSIBLE_DATE_RANGE
+
+
+def plausible(day: dt.date, value) -> dt.date:
+    """The day, if it lies in the plausible range; else a refusal naming the range."""
+    first, last = plausible_dates()
+    if first <= day <= last:
+        return day
+    if isinstance(value, dt.date) and day < dt.date(1900, 3, 1):
+        # What Excel shows for an empty date cell or serials up to 60 (its 1900-02-29).
+        raise CellError(
+            _(
+                "The date cell holds %(value)s, an Excel date that stands for no real day (often an "
+                "empty or mistyped date cell); dates from %(first)s to %(last)s are accepted."
+            )
+            % {"value": show(value), "first": first.isoformat(), "last": last.isoformat()}
+        )
+    raise CellError(
+        _("The date %(value)s is outside the accepted range: dates from %(first)s to %(last)s are accepted.")
+        % {"value": show(value), "first": first.isoformat(), "last": last.isoformat()}
+    )
+
+
 def parse_date(value) -> dt.date:
-    """2021-03-02, 2021/3/2, 2021.3.2, 2021年3月2日, an Excel date cell or serial number."""
+    """2021-03-02, 2021/3/2, 2021.3.2, 2021年3月2日, an Excel date cell or serial number,
+    in settings.PLAUSIBLE_DATE_RANGE."""
     if isinstance(value, dt.datetime):
-        return value.date()
+        return plausible(value.date(), value)
     if isinstance(value, dt.date):
-        return value
+        return plausible(value, value)
     if isinstance(value, bool):
         raise CellError(_unrecognised_date(value))
     if isinstance(value, int | float):
@@ -84,12 +110,13 @@ def parse_date(value) -> dt.date:
     if not (1 <= month <= 12 and 1 <= day <= 31):
         raise CellError(_unrecognised_date(value))
     try:
-        return dt.date(year, month, day)
+        day_read = dt.date(year, month, day)
     except ValueError:
         raise CellError(
             _("The date “%(value)s” does not exist: that month has no day %(day)d.")
             % {"value": show(value), "day": day}
         ) from None
+    return plausible(day_read, value)
 
 
 def _unrecognised_date(value) -> str:
@@ -97,7 +124,8 @@ def _unrecognised_date(value) -> str:
 
 
 def _from_serial(number: float) -> dt.date:
-    if not (MIN_SERIAL <= number < MAX_SERIAL + 1):
+    first, last = plausible_dates()
+    if not ((first - EXCEL_EPOCH).days <= number < (last - EXCEL_EPOCH).days + 1):
         raise CellError(
             _("The number %(value)s is not an Excel date; write the date like 2021-03-02.")
             % {"value": show(number)}

@@ -8,10 +8,13 @@ In order, and each step before anything more expensive:
 3. the zip itself, with zipfile and nothing else: number of entries, total uncompressed
    size and compression ratio as declared, then every entry streamed through once (which
    verifies its CRC and that it is no bigger than declared) before python-calamine touches
-   the file. Streaming the first worksheet also looks for formulas (<f> elements) and the
-   <dimension> element (how many rows, for choosing inline or background validation);
-4. cells: python-calamine reads the first worksheet; merged cells come from calamine, the
-   addresses and text of formulas from the worksheet XML (defusedxml, streaming);
+   the file. Streaming the first worksheet also looks for formulas (<f> elements), the
+   <dimension> element (how many rows, for choosing inline or background validation) and
+   where the cells lie (extent.py: a stray cell far from the data is dropped or refused
+   before the reading library would allocate the rectangle up to it);
+4. cells: python-calamine reads the first worksheet (or its trimmed copy); merged cells come
+   from calamine, the addresses and text of formulas from the worksheet XML (defusedxml,
+   streaming);
 5. the header (row 1): every column of the spec, in the spec's order, nothing unknown;
    surrounding spaces and a "*" marking required columns are tolerated, and a header in
    any language of the site is accepted;
@@ -34,9 +37,10 @@ from pathlib import Path
 from defusedxml import ElementTree
 from django.conf import settings
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from python_calamine import CalamineError, CalamineWorkbook
 
-from . import parsers
+from . import extent, parsers
 from .spec import Progress, Report, Row, SheetSpec, column_letter, no_progress
 
 OLE2_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
@@ -67,6 +71,14 @@ class Package:
     sheet_entry: str
     rows_hint: int | None = None
     formulas: list[tuple[str, str]] = field(default_factory=list)
+    hidden_rows: list[int] = field(default_factory=list)
+    # The trimmed copy the reading library reads instead of the upload (extent.trim), if any;
+    # read_rows deletes it.
+    trimmed: Path | None = None
+    # The first worksheet, the one read: its name, whether hidden, how many sheets in all.
+    sheet_name: str = ""
+    sheet_hidden: bool = False
+    sheet_count: int = 1
 
 
 def megabytes(size: int) -> str:
@@ -102,14 +114,45 @@ def sniff(path: Path) -> None:
     if head.startswith(EMPTY_ZIP_MAGIC):
         raise FileRejected(_("The file is empty."))
     if not head.startswith(ZIP_MAGIC):
+        if looks_like_html(head):
+            raise FileRejected(
+                _(
+                    "This is a web page (an HTML table, as some systems export under an .xls name), not "
+                    "an Excel workbook. Open it in Excel and save it as “Excel Workbook (.xlsx)”."
+                )
+            )
+        if looks_like_utf16(head):
+            raise FileRejected(
+                _(
+                    "This is a text file in UTF-16 (what Excel saves as “Unicode Text”), not an Excel "
+                    "workbook. Open it in Excel and save it as “Excel Workbook (.xlsx)”."
+                )
+            )
         if looks_like_text(head):
             raise FileRejected(
                 _(
-                    "This is a text (CSV) file with an .xlsx name, not an Excel workbook. "
+                    "This is a text (CSV) file, not an Excel workbook, whatever its name says. "
                     "Open it in Excel and save it as “Excel Workbook (.xlsx)”."
                 )
             )
         raise FileRejected(_("This is not an Excel workbook (.xlsx). Download the template and fill it in."))
+
+
+HTML_START = re.compile(
+    rb"\s*(?:<!--.*?-->\s*)*<(?:!doctype\s+html|html|table|meta|head|body)\b", re.I | re.S
+)
+
+
+def looks_like_html(head: bytes) -> bool:
+    return bool(HTML_START.match(head.removeprefix(b"\xef\xbb\xbf")))
+
+
+def looks_like_utf16(head: bytes) -> bool:
+    if head.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return True
+    # Without a byte order mark: Latin text has a zero byte in every other place.
+    sample = head[:512]
+    return len(sample) >= 8 and sample[1::2].count(0) > len(sample) // 4
 
 
 def looks_like_text(head: bytes) -> bool:
@@ -165,10 +208,16 @@ def open_package(path: Path) -> Package:
                 raise FileRejected(
                     _("This is a zip file but not an Excel workbook. Download the template and fill it in.")
                 )
-            sheet_entry = first_sheet_entry(archive)
+            sheet_entry, sheet_name, sheet_hidden, sheet_count = first_sheet(archive)
             if sheet_entry not in names:
                 raise FileRejected(damaged)
-            package = Package(sheet_entry=sheet_entry)
+            package = Package(
+                sheet_entry=sheet_entry,
+                sheet_name=sheet_name,
+                sheet_hidden=sheet_hidden,
+                sheet_count=sheet_count,
+            )
+            glance = extent.Glance()
             has_formula = False
             for info in infos:
                 is_sheet = info.filename == sheet_entry
@@ -188,8 +237,15 @@ def open_package(path: Path) -> Package:
                             if not has_formula and FORMULA_TAG.search(window):
                                 has_formula = True
                             tail = chunk[-16:]
+                            glance.feed(chunk)
+            glance.finish()
             if has_formula:
                 package.formulas = locate_formulas(archive, sheet_entry)
+            if glance.sparse:
+                trimmed = extent.trim(path, archive, sheet_entry)
+                package.trimmed, package.hidden_rows = trimmed.path, trimmed.hidden
+            else:
+                package.hidden_rows = glance.hidden
     except FileRejected:
         raise
     except (zipfile.BadZipFile, zlib.error, EOFError, ValueError, KeyError, NotImplementedError, OSError):
@@ -205,13 +261,19 @@ def local(tag: str) -> str:
 
 def first_sheet_entry(archive: zipfile.ZipFile) -> str:
     """The zip entry of the workbook's first worksheet (the one calamine reads as index 0)."""
+    return first_sheet(archive)[0]
+
+
+def first_sheet(archive: zipfile.ZipFile) -> tuple[str, str, bool, int]:
+    """The first worksheet's zip entry, name and hidden state, and the number of sheets."""
     with archive.open("xl/workbook.xml") as stream:
         workbook = ElementTree.parse(stream).getroot()
+    sheets = [element for element in workbook.iter() if local(element.tag) == "sheet"]
     relation_id = None
-    for element in workbook.iter():
-        if local(element.tag) == "sheet":
-            relation_id = next((v for k, v in element.attrib.items() if local(k) == "id"), None)
-            break
+    if sheets:
+        first = sheets[0]
+        relation_id = next((v for k, v in first.attrib.items() if local(k) == "id"), None)
+        name, hidden = first.get("name", ""), first.get("state", "visible") != "visible"
     if relation_id is None:
         raise FileRejected(_("The workbook has no worksheet."))
     with archive.open("xl/_rels/workbook.xml.rels") as stream:
@@ -220,8 +282,10 @@ def first_sheet_entry(archive: zipfile.ZipFile) -> str:
         if element.get("Id") == relation_id:
             target = element.get("Target", "")
             if target.startswith("/"):
-                return target.lstrip("/")
-            return posixpath.normpath(posixpath.join("xl", target))
+                entry = target.lstrip("/")
+            else:
+                entry = posixpath.normpath(posixpath.join("xl", target))
+            return entry, name, hidden, len(sheets)
     raise FileRejected(_("The workbook has no worksheet."))
 
 
@@ -246,6 +310,24 @@ def locate_formulas(archive: zipfile.ZipFile, sheet_entry: str) -> list[tuple[st
 # --- rows --------------------------------------------------------------------------------
 
 CELL_ADDRESS = re.compile(r"([A-Z]+)(\d+)")
+# Characters that show as nothing: zero-width spaces and joiners, direction marks, the byte
+# order mark, soft hyphens, control characters. Copied from web pages and chat messages,
+# they make a code or a number look right and match nothing.
+INVISIBLE = re.compile(
+    "[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\xad\u180e\u200b-\u200f\u202a-\u202e\u2060-\u2064\ufeff]"
+)
+
+
+def invisible_message(text: str) -> str:
+    match = INVISIBLE.search(text)
+    return _(
+        "This cell holds an invisible character, U+%(code)04X, at character %(position)d: "
+        "“%(shown)s”. Delete it (retype the value) and upload the file again."
+    ) % {
+        "code": ord(match.group()),
+        "position": match.start() + 1,
+        "shown": INVISIBLE.sub(lambda found: f"[U+{ord(found.group()):04X}]", text),
+    }
 
 
 def header_variants(spec: SheetSpec) -> dict[str, str]:
@@ -270,7 +352,7 @@ def read_rows(
 ):
     """Steps 4-6. Returns the rows (parsed values) and the first rows as shown, for the preview."""
     try:
-        workbook = CalamineWorkbook.from_path(str(path))
+        workbook = CalamineWorkbook.from_path(str(package.trimmed or path))
         sheet = workbook.get_sheet_by_index(0)
         cells = sheet.to_python(skip_empty_area=False)
         merged = sheet.merged_cell_ranges or []
@@ -278,10 +360,39 @@ def read_rows(
         raise FileRejected(
             _("The file is damaged and cannot be read as an Excel workbook. Save it again in Excel.")
         ) from None
+    finally:
+        if package.trimmed is not None:
+            package.trimmed.unlink(missing_ok=True)
     while cells and all(blank(value) for value in cells[-1]):
         cells.pop()
     if not cells:
-        raise FileRejected(_("The worksheet is empty: there is not even a header row."))
+        raise FileRejected(
+            " ".join(
+                filter(
+                    None,
+                    [
+                        _("The worksheet is empty: there is not even a header row."),
+                        which_sheet(package, spec),
+                    ],
+                )
+            )
+        )
+
+    header_at = header_row_below(cells, spec)
+    if header_at:
+        report.add(
+            ngettext(
+                "Row 1 is a title above the header, which is row %(header)d. Delete the title rows above "
+                "the header, so that the header is row 1, and upload the file again.",
+                "Rows 1 to %(last)d are titles above the header, which is row %(header)d. Delete the title "
+                "rows above the header, so that the header is row 1, and upload the file again.",
+                header_at,
+            )
+            % {"last": header_at, "header": header_at + 1},
+            row=1,
+            col="A",
+        )
+        return [], []
 
     if merged:
         for (top, left), (bottom, right) in merged[:MAX_FORMULAS_LISTED]:
@@ -307,6 +418,9 @@ def read_rows(
 
     width = check_header(cells[0], spec, report)
     if report:
+        sheet_note = which_sheet(package, spec)
+        if sheet_note:
+            report.add(sheet_note)
         return [], []
 
     columns = [
@@ -315,6 +429,8 @@ def read_rows(
     ]
     rows: list[Row] = []
     shown: list[list[str]] = []
+    hidden = set(package.hidden_rows)
+    hidden_read: list[int] = []
     total = len(cells) - 1
     required_message = _("This column is required.")
     for offset, cell_values in enumerate(cells[1:]):
@@ -331,6 +447,9 @@ def read_rows(
                     report.add(required_message, row=number, column=key)
                 values[key] = default
                 continue
+            if raw.__class__ is str and INVISIBLE.search(raw):
+                report.add(invisible_message(raw), row=number, column=key, value=raw)
+                continue
             try:
                 values[key] = parse(raw)
             except parsers.CellError as error:
@@ -346,10 +465,68 @@ def read_rows(
                 )
                 break
         rows.append(Row(number, values))
+        if number in hidden:
+            hidden_read.append(number)
         if len(shown) < 20:
             shown.append([number] + [parsers.show(value) for value in cell_values[:width]])
     progress(total, total)
+    if hidden_read:
+        report.notes.append(hidden_rows_note(hidden_read))
     return rows, shown
+
+
+def hidden_rows_note(numbers: list[int]) -> str:
+    listed = "、".join(str(number) for number in numbers[:20])
+    if len(numbers) > 20:
+        listed = _("%(rows)s and %(more)d more") % {"rows": listed, "more": len(numbers) - 20}
+    return ngettext(
+        "Row %(rows)s is hidden in Excel. It is checked and imported like every other row: "
+        "unhide it to see what it holds, or delete it if it should not be imported.",
+        "Rows %(rows)s are hidden in Excel. They are checked and imported like every other row: "
+        "unhide them to see what they hold, or delete those that should not be imported.",
+        len(numbers),
+    ) % {"rows": listed}
+
+
+def header_row_below(cells: list[list], spec: SheetSpec) -> int:
+    """The 0-based index of the header when title rows stand above it (0 when row 1 is the
+    header or no header is found in the first rows)."""
+    variants = header_variants(spec)
+    enough = max(2, len(spec.columns) // 2)
+
+    def matches(row: list) -> int:
+        return sum(1 for value in row if not blank(value) and clean_header(value) in variants)
+
+    if matches(cells[0]) >= enough:
+        return 0
+    for index in range(1, min(len(cells), 10)):
+        if matches(cells[index]) >= enough:
+            return index
+    return 0
+
+
+def which_sheet(package: Package, spec: SheetSpec) -> str:
+    """Which sheet was read, when that may be why the header is not found."""
+    from .workbook import sheet_name
+
+    names = {"sheet": package.sheet_name, "expected": sheet_name(spec.title)}
+    if package.sheet_hidden:
+        return (
+            _(
+                "The sheet read is the workbook's first sheet, “%(sheet)s”, which is hidden. Put your data "
+                "in the first sheet (“%(expected)s” in the template), or delete the hidden sheet."
+            )
+            % names
+        )
+    if package.sheet_count > 1:
+        return (
+            _(
+                "Only the first sheet is read, here “%(sheet)s”. Put your data in the first sheet "
+                "(“%(expected)s” in the template)."
+            )
+            % names
+        )
+    return ""
 
 
 def check_header(header_cells: list, spec: SheetSpec, report: Report) -> int:
@@ -418,12 +595,17 @@ def check_header(header_cells: list, spec: SheetSpec, report: Report) -> int:
 
 
 def check_duplicate_keys(rows: list[Row], spec: SheetSpec, report: Report) -> None:
-    """Two rows of one file with the same external key: both (all) rows are named."""
+    """Two rows of one file with the same external key, upper and lower case alike: both (all)
+    rows are named."""
     seen: dict[tuple, list[int]] = {}
     for row in rows:
         if row.number in report.bad_rows:
             continue
-        key = tuple(row.values.get(name) for name in spec.key_columns)
+        # Keys that differ only in case (EQ-001, eq-001) name the same record: a duplicate.
+        key = tuple(
+            value.casefold() if value.__class__ is str else value
+            for value in (row.values.get(name) for name in spec.key_columns)
+        )
         seen.setdefault(key, []).append(row.number)
     headers = "、".join(str(spec.column(name).header) for name in spec.key_columns)
     first_key = spec.key_columns[0]

@@ -16,7 +16,9 @@ import gc
 import hashlib
 import hmac
 import logging
+import os
 import pickle
+import socket
 import tempfile
 import time
 import uuid
@@ -227,22 +229,27 @@ def start_validation(*, spec: SheetSpec, upload, actor, request=None) -> ImportJ
             summary=_("Uploaded %(file)s to import as %(sheet)s")
             % {"file": job.original_name, "sheet": spec.title},
         )
+    validate_now_or_later(job)
+    job.refresh_from_db()
+    return job
+
+
+def validate_now_or_later(job: ImportJob) -> None:
+    """Check the job's file inside the request when it is small, else in the background."""
     rows = reader.rows_hint(Path(job.file.path))
-    small = rows <= inline_rows() + 1 if rows is not None else upload.size <= 200 * 1024
+    small = rows <= inline_rows() + 1 if rows is not None else job.size <= 200 * 1024
     if small:
         run_validation(job.pk)
     else:
         from .tasks import validate_job
 
         ImportJob.objects.filter(pk=job.pk).update(task_id=str(validate_job.enqueue(job.pk).id))
-    job.refresh_from_db()
-    return job
 
 
 def run_validation(job_id: int) -> None:
     """Check the job's file and store the outcome (errors, error file, preview, counts)."""
     claimed = ImportJob.objects.filter(pk=job_id, status=JobStatus.UPLOADED).update(
-        status=JobStatus.VALIDATING, started_at=timezone.now(), progress=0
+        status=JobStatus.VALIDATING, started_at=timezone.now(), progress=0, runner=runner_id()
     )
     if not claimed:
         return
@@ -271,6 +278,8 @@ def store_outcome(job: ImportJob, outcome: Outcome, error_file: bytes | None = N
     # Whole-file problems first, then by row and column, as the user reads the sheet.
     job.errors = sorted(outcome.report.errors, key=lambda e: (e["row"] or 0, len(e["col"]), e["col"]))
     job.error_count = outcome.report.total
+    if outcome.report.notes:
+        job.notes = outcome.report.notes
     if outcome.shown:
         job.preview = [
             {"row": cells[0], "cells": cells[1:], "action": plan.actions.get(cells[0], "")}
@@ -335,6 +344,7 @@ def run_import(job_id: int) -> None:
     job = ImportJob.objects.select_related("uploaded_by", "organization").get(pk=job_id)
     if job.status != JobStatus.IMPORTING:
         return
+    ImportJob.objects.filter(pk=job_id).update(runner=runner_id())
     spec, actor = get_spec(job.spec), job.uploaded_by
     progress = ProgressWriter(job, to_file=True)
     # The database's housekeeping after a large write (ANALYZE on PostgreSQL, SQLite's log
@@ -416,6 +426,110 @@ def analyze_after(spec: SheetSpec, plan: Plan) -> None:
     with connection.cursor() as cursor:
         for table in spec.analyze_tables:
             cursor.execute(f'ANALYZE "{table}"')
+
+
+# --- a job whose process died, and trying again ---------------------------------------------
+
+
+def runner_id() -> str:
+    """The process doing a job's work, as stored in the job ("host:pid")."""
+    return f"{socket.gethostname()}:{os.getpid()}"[:100]
+
+
+def abandoned_after() -> int:
+    """Seconds after which a job checked or imported on another host counts as abandoned
+    (its process cannot be looked at from here)."""
+    return int(getattr(settings, "SHEETS_JOB_ABANDONED_AFTER", 6 * 3600))
+
+
+def process_gone(runner: str) -> bool:
+    host, _sep, pid = runner.rpartition(":")
+    if host != socket.gethostname() or not pid.isdigit():
+        return False
+    try:
+        os.kill(int(pid), 0)
+    except ProcessLookupError:
+        return True
+    except PermissionError:
+        return False
+    return False
+
+
+def is_abandoned(job: ImportJob) -> bool:
+    """Left "checking" or "importing" by a process that no longer runs (killed by the
+    system, the server restarted): nothing will ever finish it."""
+    if job.status not in (JobStatus.VALIDATING, JobStatus.IMPORTING):
+        return False
+    if job.runner and process_gone(job.runner):
+        return True
+    # A process on another host cannot be looked at, and jobs left from before processes were
+    # recorded have none: those count as abandoned after a time no file takes.
+    started = job.started_at or job.created_at
+    host = job.runner.rpartition(":")[0]
+    return host != socket.gethostname() and (timezone.now() - started).total_seconds() > abandoned_after()
+
+
+def fail_abandoned(job: ImportJob) -> ImportJob:
+    """Mark the job failed if its process died; the job page then offers to try again."""
+    if not is_abandoned(job):
+        return job
+    message = _(
+        "The work on this file stopped unexpectedly (the server process ended); nothing was "
+        "written. Choose “Try again” to check the file again without uploading it."
+    )
+    ImportJob.objects.filter(pk=job.pk, status=job.status, runner=job.runner).update(
+        status=JobStatus.FAILED, failure=message, progress=100, finished_at=timezone.now()
+    )
+    log.warning("import job %s: its process %s is gone; marked failed", job.pk, job.runner)
+    job.refresh_from_db()
+    return job
+
+
+def can_retry(job: ImportJob, actor) -> bool:
+    return job.status == JobStatus.FAILED and job.uploaded_by_id == actor.pk
+
+
+def retry_job(*, job: ImportJob, actor, request=None) -> ImportJob:
+    """Check a failed job's kept upload again, as if it had just been uploaded."""
+    spec = get_spec(job.spec)
+    if job.uploaded_by_id != actor.pk:
+        raise PermissionDenied(_("Only the person who uploaded the file may try it again."))
+    if spec is None or not spec.can_import(actor):
+        raise PermissionDenied(_("You may not import this sheet."))
+    with transaction.atomic():
+        claimed = ImportJob.objects.filter(pk=job.pk, status=JobStatus.FAILED).update(
+            status=JobStatus.UPLOADED,
+            progress=0,
+            failure="",
+            errors=[],
+            error_count=0,
+            preview=[],
+            notes=[],
+            rows_total=0,
+            created_count=0,
+            updated_count=0,
+            unchanged_count=0,
+            parsed_digest="",
+            error_file="",
+            runner="",
+            task_id="",
+            started_at=None,
+            finished_at=None,
+        )
+        if not claimed:
+            raise ServiceError(_("Only a job that failed can be tried again."))
+        audit.record(
+            AuditAction.UPDATE,
+            actor=actor,
+            request=request,
+            obj=job,
+            organization=job.organization,
+            summary=_("Tried %(file)s again") % {"file": job.original_name},
+        )
+    job.refresh_from_db()
+    validate_now_or_later(job)
+    job.refresh_from_db()
+    return job
 
 
 # --- export ----------------------------------------------------------------------------------

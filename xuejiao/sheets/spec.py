@@ -140,6 +140,7 @@ class Report:
         self.errors: list[dict] = []
         self.total = 0
         self.bad_rows: set[int] = set()
+        self.notes: list[str] = []  # not problems: what the preview should say all the same
         self._letters = {}
         self._headers = {}
         if spec is not None:

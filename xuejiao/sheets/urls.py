@@ -9,6 +9,7 @@ urlpatterns = [
     path("jobs/<int:pk>/", views.job, name="job"),
     path("jobs/<int:pk>/progress/", views.progress, name="progress"),
     path("jobs/<int:pk>/confirm/", views.confirm, name="confirm"),
+    path("jobs/<int:pk>/retry/", views.retry, name="retry"),
     path("jobs/<int:pk>/errors.xlsx", views.error_file, name="error_file"),
     path("<slug:name>/", views.sheet, name="sheet"),
     path("<slug:name>/template.xlsx", views.template, name="template"),

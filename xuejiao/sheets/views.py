@@ -56,7 +56,8 @@ def job_or_404(user, pk) -> ImportJob:
     job = visible_jobs(user).select_related("uploaded_by").filter(pk=pk).first()
     if job is None:
         raise Http404
-    return job
+    # A job whose process died is shown as failed, with the way to try again.
+    return services.fail_abandoned(job)
 
 
 def export_organization(request) -> Organization | None:
@@ -194,6 +195,7 @@ def job(request, pk):
             "page_obj": errors,
             "errors_cut": job.error_count > len(job.errors),
             "can_confirm": job.status == JobStatus.READY and job.uploaded_by_id == request.user.pk,
+            "can_retry": services.can_retry(job, request.user),
         },
     )
 
@@ -213,6 +215,19 @@ def confirm(request, pk):
     job = job_or_404(request.user, pk)
     try:
         services.confirm_import(job=job, actor=request.user, request=request)
+    except PermissionDenied as denied:
+        raise DjangoPermissionDenied from denied
+    except ServiceError as error:
+        messages.error(request, str(error))
+    return redirect(job)
+
+
+@require_POST
+@login_required
+def retry(request, pk):
+    job = job_or_404(request.user, pk)
+    try:
+        services.retry_job(job=job, actor=request.user, request=request)
     except PermissionDenied as denied:
         raise DjangoPermissionDenied from denied
     except ServiceError as error:
@@ -241,4 +256,7 @@ def jobs(request):
         .order_by("-created_at", "-id")
     )
     page = paginate(request, queryset)
+    for listed in page.object_list:
+        if listed.is_running:
+            services.fail_abandoned(listed)
     return render(request, "sheets/jobs.html", {"page_obj": page})

@@ -241,6 +241,7 @@ class ActivitySheet(SheetSpec):
             Organization.objects.only("code", "name", "path", "depth", "category", "is_archived"),
         )
         by_key, by_id = self._existing(rows)
+        twins = case_twins(rows, by_key, lookup)
         campaigns = Campaigns(actor, rows, [*by_key.values(), *by_id.values()])
         plan = Plan(payload=ActivityPlan())
         claimed: dict[int, int] = {}  # record id → row number
@@ -285,13 +286,30 @@ class ActivitySheet(SheetSpec):
                     )
                     continue
             if record is None:
+                twin = twins.get(key.casefold())
+                if twin is not None and twin != key:
+                    report.add(
+                        _(
+                            "The record number “%(key)s” differs from “%(existing)s”, the number of an "
+                            "existing record, only in upper and lower case, and numbers are the same "
+                            "whatever the case. Write “%(existing)s” to update that record, or give this "
+                            "row another number."
+                        )
+                        % {"key": key, "existing": twin},
+                        row=row.number,
+                        column="key",
+                        value=key,
+                    )
+                    continue
                 self._plan_new(row, actor, lookup, campaigns, plan, report)
                 continue
             if not lookup.visible.covers_path(record["org_path"]):
+                # Numbers are unique in the whole ledger, so the row cannot create a record with
+                # it; the answer says nothing of where, or even whether in the importer's scope.
                 report.add(
                     _(
-                        "The record number “%(key)s” is already used by a record outside your part of the "
-                        "tree; give this row another number."
+                        "The record number “%(key)s” cannot be given to a new record; give this row "
+                        "another number of your own."
                     )
                     % {"key": key},
                     row=row.number,
@@ -483,6 +501,31 @@ class ActivitySheet(SheetSpec):
 
 
 # --- helpers ---------------------------------------------------------------------------------
+
+
+def case_twins(rows: list[Row], by_key: dict, lookup: OrgLookup) -> dict[str, str]:
+    """Numbers of existing records that differ only in case from a new row's number, among the
+    records of the rows' organisations the importer sees: folded number → number. The unique
+    constraint tells EQ-001 from eq-001; people do not, so such a row is refused rather than
+    made a second record."""
+    new = [row.values for row in rows if row.values["key"] not in by_key]
+    paths = sorted(
+        {
+            organization.path
+            for values in new
+            if (organization := lookup.exists(values["org_code"])) is not None and lookup.sees(organization)
+        }
+    )
+    folded = {values["key"].casefold() for values in new}
+    twins: dict[str, str] = {}
+    for batch in chunked(paths):
+        keys = Activity.objects.filter(org_path__in=batch, external_key__isnull=False).values_list(
+            "external_key", flat=True
+        )
+        for key in keys.iterator(chunk_size=5000):
+            if key.casefold() in folded:
+                twins[key.casefold()] = key
+    return twins
 
 
 class Campaigns:

@@ -47,22 +47,26 @@ def parse_datetime(value) -> dt.datetime:
     """A date, or a date and time: 2021-03-02, 2021-03-02 09:30, 2021/3/2 9:30:15,
     2021年3月2日 9时30分, an Excel date or date-time cell, an Excel serial with a fraction.
     A date alone means midnight. In the site's time zone (Asia/Shanghai; Xuejiao does not
-    switch zones per user)."""
+    switch zones per user). Dates in settings.PLAUSIBLE_DATE_RANGE only."""
     zone = timezone.get_default_timezone()
     if value.__class__ is str:
         match = PLAIN_DATETIME.fullmatch(value)
         if match:
             year, month, day, hour, minute = match.groups()
             try:
-                return dt.datetime(
+                moment = dt.datetime(
                     int(year), int(month), int(day), int(hour or 0), int(minute or 0), tzinfo=zone
                 )
             except ValueError:
                 pass  # the general path says what is wrong
-    if isinstance(value, dt.datetime):
+            else:
+                parsers.plausible(moment.date(), value)
+                return moment
+    if isinstance(value, dt.datetime):  # a date cell: in the plausible range like a typed date
         naive = value.replace(tzinfo=None) if timezone.is_naive(value) else timezone.make_naive(value, zone)
+        parsers.plausible(naive.date(), value)
     elif isinstance(value, dt.date):
-        naive = dt.datetime.combine(value, dt.time())
+        naive = dt.datetime.combine(parsers.plausible(value, value), dt.time())
     elif isinstance(value, bool | dt.time | dt.timedelta):
         raise parsers.CellError(_unrecognised(value))
     elif isinstance(value, int | float):

@@ -193,7 +193,9 @@ class OrganizationSheet(SheetSpec):
                 )
                 continue
             parent = None
-            if lookup.exists(parent_code) is not None:
+            known = lookup.exists(parent_code)
+            # A parent the importer cannot see is answered as an unknown one (_order_new).
+            if known is not None and lookup.sees(known):
                 parent = lookup.writable_org(parent_code, report, row=row.number, column="parent_code")
                 if parent is None:
                     continue

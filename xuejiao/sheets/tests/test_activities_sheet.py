@@ -515,8 +515,8 @@ def test_record_numbers_of_another_district(personas, tree, campaign):
     )
     state = writes()
     job = check("activities", personas["erqi_admin"], ledger_file(activity_row(key="ZY-1")))
-    assert_refused(job, "记录编号“ZY-1”已被您组织范围以外的记录使用", row=2, col="A")
-    assert "林山寨" not in job.errors[0]["reason"]
+    assert_refused(job, "记录编号“ZY-1”不能用于新记录", row=2, col="A")
+    assert "林山寨" not in job.errors[0]["reason"] and "范围" not in job.errors[0]["reason"]
     job = check("activities", personas["city_admin"], ledger_file(activity_row(key="ZY-1")))
     assert_refused(job, "该记录属于“林山寨街道”（ZZ-ZY-LH）。导入不能把记录移到其他组织", row=2, col="B")
     other = Activity.objects.get()
@@ -651,3 +651,20 @@ def test_submitting_by_import_gives_absent_members_their_make_up_study(admin, pe
     draft.refresh_from_db()
     assert draft.status == ActivityStatus.SUBMITTED and draft.submitted_at is not None
     assert list(MakeUpTask.objects.values_list("person", "activity")) == [(member.pk, draft.pk)]
+
+
+def test_out_of_scope_numbers_and_codes_answer_as_unknown_ones(personas, tree, campaign):
+    """An xj- number or an organisation code of another district gets, word for word, the
+    answer of one that does not exist."""
+    import_file(
+        "activities", personas["zhongyuan_admin"], ledger_file(activity_row(key="ZY-1", org="ZZ-ZY-LH"))
+    )
+    other = Activity.objects.get()
+    user = personas["erqi_admin"]
+
+    def answer(row):
+        job = check("activities", user, ledger_file(row))
+        return [(e["col"], e["reason"].replace(row[0], "KEY").replace(row[1], "CODE")) for e in job.errors]
+
+    assert answer(activity_row(key=f"xj-{other.pk}")) == answer(activity_row(key="xj-99999999"))
+    assert answer(activity_row(key="EQ-1", org="ZZ-ZY-LH")) == answer(activity_row(key="EQ-1", org="ZZ-NONE"))
