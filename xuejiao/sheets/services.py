@@ -3,6 +3,7 @@
     start_validation   store the upload, check it (inline when small, else in the background)
     confirm_import     the uploader confirms the preview; the import runs (inline or background)
     export_sheet       a scoped list as a workbook in the template's format
+    visible_jobs       the jobs a user may see: every page and endpoint showing a job asks it
 
 The import re-checks every row inside its transaction, so what is written is exactly what a
 check of the current data allows, all rows or none. Reading and parsing the cells depends on
@@ -16,6 +17,7 @@ import gc
 import hashlib
 import hmac
 import logging
+import os
 import pickle
 import tempfile
 import time
@@ -27,20 +29,25 @@ from pathlib import Path
 from django.conf import settings
 from django.core.files.base import ContentFile
 from django.db import connection, transaction
+from django.db.models import Q, QuerySet
+from django.http import Http404
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from xuejiao.accounts import audit
 from xuejiao.accounts.models import AuditAction
+from xuejiao.accounts.permissions import manage_scope
 from xuejiao.accounts.services import record_export
 from xuejiao.core.checkpoints import checkpoint_after
 from xuejiao.core.errors import PermissionDenied, ServiceError
 from xuejiao.core.exports import export_file
 from xuejiao.orgs.models import Organization
+from xuejiao.orgs.scope import Scope
 
 from . import reader
 from .errorfile import build_error_file
-from .models import ImportJob, JobStatus
+from .lookups import chunked
+from .models import ImportJob, JobStatus, Named
 from .spec import Plan, Report, Row, SheetSpec, get_spec
 from .workbook import write_workbook
 
@@ -195,6 +202,62 @@ def job_organization(actor) -> Organization:
     return organization
 
 
+# --- who sees a job ---------------------------------------------------------------------------
+
+
+def visible_jobs(user) -> QuerySet:
+    """The jobs `user` may see, with their preview, problems and marked copy of the file: those
+    they uploaded, and those whose file names only organisations they manage (all of them).
+    The job's organisation is the narrowest one above everything the file names: a file
+    naming it alone is seen by whoever manages it; a file naming organisations below it too,
+    only by those who manage its whole subtree. A file not read yet, or naming no
+    organisation that exists, is its uploader's alone."""
+    managed = manage_scope(user)
+    if managed.everything:
+        return ImportJob.objects.all()
+    whole_subtrees = Scope.of(grant for grant in managed.grants if grant.subtree)
+    return ImportJob.objects.filter(
+        Q(uploaded_by=user)
+        | Q(named=Named.ONE) & managed.q("org_path")
+        | Q(named=Named.BELOW) & whole_subtrees.q("org_path")
+    )
+
+
+def job_or_404(user, pk) -> ImportJob:
+    """The job if `user` may see it; 404 whether it is missing or not theirs."""
+    job = visible_jobs(user).select_related("uploaded_by").filter(pk=pk).first()
+    if job is None:
+        raise Http404
+    return job
+
+
+def named_organizations(spec: SheetSpec, rows: list[Row]) -> tuple[Organization | None, str]:
+    """The narrowest organisation above every existing organisation the rows name (by the
+    codes in the spec's org_columns), and whether they name it alone (Named.ONE) or
+    organisations below it too (Named.BELOW); (None, Named.NOTHING) when they name none."""
+    codes = sorted(
+        {
+            value
+            for row in rows
+            for column in spec.org_columns
+            if isinstance(value := row.values.get(column), str)
+        }
+        - {""}
+    )
+    paths: set[str] = set()
+    for batch in chunked(codes):
+        paths.update(Organization.objects.filter(code__in=batch).values_list("path", flat=True))
+    if not paths:
+        return None, Named.NOTHING
+    # The common ancestor of a set of paths is that of its first and last in path order.
+    common = os.path.commonprefix([min(paths), max(paths)])
+    common = common[: len(common) - len(common) % Organization.steplen]
+    organization = Organization.objects.filter(path=common).first() if common else None
+    if organization is None:  # organisations under different roots: above them is no one
+        return None, Named.NOTHING
+    return organization, Named.ONE if paths == {common} else Named.BELOW
+
+
 # --- upload and validation -------------------------------------------------------------------
 
 
@@ -266,6 +329,10 @@ def run_validation(job_id: int) -> None:
 
 def store_outcome(job: ImportJob, outcome: Outcome, error_file: bytes | None = None) -> None:
     plan = outcome.plan or Plan()
+    # Who sees the job from now on (visible_jobs): the organisations its rows name.
+    named, job.named = named_organizations(get_spec(job.spec), outcome.rows)
+    if named is not None:
+        job.organization = named
     job.rows_total = len(outcome.rows)
     job.created_count, job.updated_count, job.unchanged_count = plan.created, plan.updated, plan.unchanged
     # Whole-file problems first, then by row and column, as the user reads the sheet.

@@ -80,6 +80,7 @@ class OrganizationSheet(SheetSpec):
         "The import never moves an existing organisation: do that in the tree."
     )
     analyze_tables = (Organization._meta.db_table,)
+    org_columns = ("code", "parent_code")
     columns = (
         Column(
             "code",
