@@ -1,7 +1,7 @@
 """Every write to the organisation tree and the roster: permission, transaction, audit record."""
 
 from django.apps import apps
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import Value
 from django.db.models.functions import Concat, Substr
 from django.utils import timezone
@@ -170,10 +170,37 @@ def archive_organization(*, actor, organization: Organization, archived: bool = 
     return organization
 
 
+def _roster_key_taken() -> ServiceError:
+    return ServiceError(
+        _(
+            "This organisation already has a person with this name and phone number. "
+            "Namesakes are told apart by their phone numbers."
+        )
+    )
+
+
+def _check_roster_key_free(organization_id: int, name: str, phone: str, exclude_id=None) -> None:
+    """The roster's key (organisation, name, phone) is unique: a database constraint, which
+    the people sheet matches rows by."""
+    taken = Person.objects.filter(organization_id=organization_id, name=name, phone=phone)
+    if exclude_id is not None:
+        taken = taken.exclude(pk=exclude_id)
+    if taken.exists():
+        raise _roster_key_taken()
+
+
 def create_person(*, actor, organization: Organization, request=None, **fields) -> Person:
     _require_manage(actor, organization, _("You may not add people to this organisation."))
     if organization.is_archived:
         raise ServiceError(_("An archived organisation cannot receive new people."))
+    _check_roster_key_free(organization.pk, fields.get("name", ""), fields.get("phone", ""))
+    try:
+        return _create_person(actor, organization, request, fields)
+    except IntegrityError:  # the same person added at the same moment by someone else
+        raise _roster_key_taken() from None
+
+
+def _create_person(actor, organization, request, fields) -> Person:
     with transaction.atomic():
         person = Person.objects.create(
             organization=organization, **{name: fields[name] for name in PERSON_FIELDS if name in fields}
@@ -190,6 +217,20 @@ def create_person(*, actor, organization: Organization, request=None, **fields) 
 
 def update_person(*, actor, person: Person, request=None, **fields) -> Person:
     _require_manage(actor, person.organization, _("You may not change this person."))
+    if {"name", "phone"} & fields.keys():
+        _check_roster_key_free(
+            person.organization_id,
+            fields.get("name", person.name),
+            fields.get("phone", person.phone),
+            exclude_id=person.pk,
+        )
+    try:
+        return _update_person(actor, person, request, fields)
+    except IntegrityError:
+        raise _roster_key_taken() from None
+
+
+def _update_person(actor, person, request, fields) -> Person:
     with transaction.atomic():
         changes = {}
         for name in PERSON_FIELDS:

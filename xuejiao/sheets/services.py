@@ -387,6 +387,11 @@ def confirm_import(*, job: ImportJob, actor, request=None) -> ImportJob:
         status=JobStatus.IMPORTING, progress=0, started_at=timezone.now(), finished_at=None
     )
     if not claimed:
+        status = ImportJob.objects.filter(pk=job.pk).values_list("status", flat=True).first()
+        if status == JobStatus.DONE:
+            raise ServiceError(_("This file has already been imported."))
+        if status == JobStatus.IMPORTING:
+            raise ServiceError(_("This file is being imported now."))
         raise ServiceError(_("This file is not ready to be imported."))
     if job.rows_total <= inline_rows():
         run_import(job.pk)
@@ -409,6 +414,7 @@ def run_import(job_id: int) -> None:
     with translation.override(job.language), collector_paused(), checkpoint_after():
         try:
             with transaction.atomic():
+                wait_for_overlapping_imports(job)
                 rows = kept_rows(job)
                 if rows is None:
                     outcome = check_file(Path(job.file.path), spec, actor, progress, span=(0, 40))
@@ -474,6 +480,40 @@ def run_import(job_id: int) -> None:
         finally:
             progress.discard()
             discard_kept_rows(job)
+
+
+def wait_for_overlapping_imports(job: ImportJob) -> None:
+    """Hold, until the import's transaction ends, the lock that makes imports of one sheet
+    over overlapping parts of the tree run one after the other: the second then checks its
+    rows against what the first wrote (a person it created is found, not written twice).
+
+    The part of the tree a file touches is the subtree of the job's organisation (the
+    narrowest one above everything the file names). Two such subtrees overlap only when one
+    holds the other, so on PostgreSQL an import takes a shared lock on each ancestor of its
+    organisation and the sheet as a whole, then an exclusive one on the organisation itself,
+    always from the top down (no deadlock): imports of 二七区 and 中原区 run side by side,
+    one of 二七区 waits for one of the city. SQLite has a single writer: a first write takes
+    its lock for the whole transaction, so a second import waits there (busy timeout) and
+    reads only once the first has committed.
+    """
+    if connection.vendor != "postgresql":
+        ImportJob.objects.filter(pk=job.pk).update(progress=0)
+        return
+    path = job.org_path if job.named != Named.NOTHING else ""
+    step = Organization.steplen
+    with connection.cursor() as cursor:
+        for length in range(0, len(path), step):
+            cursor.execute(
+                "SELECT pg_advisory_xact_lock_shared(%s)", [import_lock_key(job.spec, path[:length])]
+            )
+        cursor.execute("SELECT pg_advisory_xact_lock(%s)", [import_lock_key(job.spec, path)])
+
+
+def import_lock_key(sheet: str, path: str) -> int:
+    """A 64-bit advisory lock key for (sheet, part of the tree); a collision only makes two
+    imports wait for each other."""
+    digest = hashlib.blake2b(f"xuejiao-import:{sheet}:{path}".encode(), digest_size=8).digest()
+    return int.from_bytes(digest, "big", signed=True)
 
 
 def analyze_after(spec: SheetSpec, plan: Plan) -> None:
