@@ -46,8 +46,9 @@ def main() -> None:
                 state = sheets.run_phase("setup", args.seed_orgs, args.seed_people)
                 if first:
                     print(
-                        f"organisation sheet import, {database_label()}; SCALE tree of {state['orgs']:,} orgs; "
-                        f"{os.cpu_count()} cores, load average {os.getloadavg()[0]:.2f}, {machine_speed()}",
+                        f"organisation sheet import, {database_label()}; "
+                        f"SCALE tree of {state['orgs']:,} orgs; {os.cpu_count()} cores, "
+                        f"load average {os.getloadavg()[0]:.2f}, {machine_speed()}",
                         flush=True,
                     )
                     first = False
