@@ -15,9 +15,10 @@ from xuejiao.accounts import audit
 from xuejiao.accounts.client_ip import client_ip
 from xuejiao.accounts.models import AuditAction, AuditEntry, User
 from xuejiao.accounts.permissions import manage_scope
+from xuejiao.core import bulk
 from xuejiao.core.errors import PermissionDenied, ServiceError, StaleRecord
 
-from .models import Organization, OrgScopedModel, Person
+from .models import Category, Organization, OrgScopedModel, Person
 from .pinyin import search_text_for
 from .scope import subtree_q
 from .signals import organization_changed, organizations_added, subtree_changed
@@ -133,36 +134,47 @@ def create_organizations(*, actor, new: Sequence[NewOrganization], request=None)
             fields = {name: item.fields[name] for name in ORG_FIELDS if name in item.fields}
             fields["code"] = item.code
             fields["established_on"] = fields.get("established_on") or today
-            rows.append(
-                Organization(
-                    path=path,
-                    depth=len(path) // Organization.steplen,
-                    search_text=search_text_for(
-                        fields.get("name", ""), fields.get("short_name", ""), item.code
-                    ),
-                    updated_at=now,
-                    **fields,
-                )
-            )
+            fields["search_text"] = search_text_for(fields["name"], fields.get("short_name", ""), item.code)
+            rows.append({"path": path, "depth": len(path) // Organization.steplen, **fields})
         for row in rows:
-            row.numchild = children.get(row.path, 0)
-        created = Organization.objects.bulk_create(rows, batch_size=BULK_BATCH)
+            row["numchild"] = children.get(row["path"], 0)
+        # What save() and add_child() would do, in one insert (updated_at is auto_now).
+        ids = bulk.insert(Organization, rows, same={"updated_at": now}, returning_ids=True)
         _raise_child_counts(parents, children)
-        links = [
-            Organization.systems.through(organization_id=organization.pk, system_id=system.pk)
-            for organization, item in zip(created, new, strict=True)
-            for system in item.systems
-        ]
-        Organization.systems.through.objects.bulk_create(links, batch_size=BULK_BATCH)
-        AuditEntry.objects.bulk_create(
-            [_creation_entry(actor, request, organization, now) for organization in created],
-            batch_size=BULK_BATCH,
+        bulk.insert(
+            Organization.systems.through,
+            (
+                {"organization_id": pk, "system_id": system.pk}
+                for pk, item in zip(ids, new, strict=True)
+                for system in item.systems
+            ),
         )
+        bulk.insert(
+            AuditEntry,
+            (_creation_entry(pk, row) for pk, row in zip(ids, rows, strict=True)),
+            same={
+                "created_at": now,
+                "user_id": actor.pk,
+                "username": actor.get_username(),
+                "action": AuditAction.CREATE,
+                "object_type": Organization._meta.model_name,
+                "ip_address": client_ip(request) if request is not None else None,
+                "user_agent": request.META.get("HTTP_USER_AGENT", "")[:300] if request is not None else "",
+            },
+        )
+        created = [
+            Organization(
+                pk=pk,
+                path=row["path"],
+                depth=row["depth"],
+                code=row["code"],
+                name=row["name"],
+                category=row.get("category", Category.OTHER),
+            )
+            for pk, row in zip(ids, rows, strict=True)
+        ]
         organizations_added.send(sender=Organization, organizations=created)
     return created
-
-
-BULK_BATCH = 1000
 
 
 def _chunks(items: list, size: int = 500):
@@ -212,22 +224,15 @@ def _raise_child_counts(parents: dict[str, Organization], children: dict[str, in
         )
 
 
-def _creation_entry(actor, request, organization: Organization, when) -> AuditEntry:
+def _creation_entry(pk: int, row: dict) -> dict:
     """The entry create_organization writes (audit.record), for one organisation of many."""
-    return AuditEntry(
-        created_at=when,
-        user=actor,
-        username=actor.get_username(),
-        action=AuditAction.CREATE,
-        organization=organization,
-        org_path=organization.path,
-        object_type=Organization._meta.model_name,
-        object_id=str(organization.pk),
-        summary=(_("Created organisation %(name)s") % {"name": organization.name})[:300],
-        changes={name: str(getattr(organization, name)) for name in ORG_FIELDS},
-        ip_address=client_ip(request) if request is not None else None,
-        user_agent=request.META.get("HTTP_USER_AGENT", "")[:300] if request is not None else "",
-    )
+    return {
+        "organization_id": pk,
+        "org_path": row["path"],
+        "object_id": str(pk),
+        "summary": (_("Created organisation %(name)s") % {"name": row["name"]})[:300],
+        "changes": {name: str(row.get(name, "")) for name in ORG_FIELDS},
+    }
 
 
 def update_organization(
