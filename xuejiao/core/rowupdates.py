@@ -12,7 +12,7 @@ from collections.abc import Sequence
 from django.db import connection, models
 
 # Fields whose Python value is what the database driver takes, as it is (also for
-# sheets.bulk.insert).
+# core.bulk.insert).
 PLAIN = (
     models.CharField,
     models.TextField,
