@@ -24,8 +24,8 @@ includes what python-calamine allocates outside Python) is its own:
 - the same file again (every row unchanged); the export of the SCALE root's ledger, or of
   its first district when the root's does not fit in one file (200,000 rows); the import
   with one summary entry per import instead of one audit entry per record;
-- people (--people rows for the SCALE branches) and organisations (--orgs new ones created
-  one by one through orgs.services), the figures the earlier people benchmark printed.
+- people (--people rows for the SCALE branches) and organisations (--orgs new ones, written
+  in one pass; bench/orgs_import.py measures them at several sizes).
 """
 
 import argparse
@@ -690,7 +690,7 @@ def run_orgs(args, folder: str) -> None:
     done = checked_and_imported(path, "orgs")
     if done is not None:
         line("organisations: check", done[0])
-        line("organisations: import (orgs.services per row)", done[1])
+        line("organisations: import (one pass, orgs.services.create_organizations)", done[1])
 
 
 if __name__ == "__main__":

@@ -2,9 +2,9 @@
 
 The same jobs as the import pages (xuejiao.sheets) and the same services: a file is checked
 inline when small and by the background worker when large, then the uploader confirms and
-the import runs, all rows or none. A job is seen by its uploader and by the managers above
-the uploader's organisation (sheets.views.visible_jobs, as on the pages); anyone else gets
-404. Only the uploader confirms (403 for a manager who sees the job).
+the import runs, all rows or none. A job is seen by its uploader and by those whose scope
+covers every organisation the file names (sheets.services.visible_jobs, as on the pages);
+anyone else gets 404. Only the uploader confirms (403 for a manager who sees the job).
 
     POST /imports               multipart: sheet (its name, e.g. "activities") and file (.xlsx)
     GET  /imports               the caller's visible jobs, newest first
@@ -15,15 +15,14 @@ the uploader's organisation (sheets.views.visible_jobs, as on the pages); anyone
 
 from datetime import datetime
 
-from django.http import Http404
 from django.utils.translation import gettext as _
 from ninja import Field, File, Form, Path, Query, Router, Schema, Status, UploadedFile
 
 from xuejiao.core.errors import ServiceError
 from xuejiao.sheets import services
 from xuejiao.sheets.models import ImportJob, JobStatus
+from xuejiao.sheets.services import job_or_404, visible_jobs
 from xuejiao.sheets.spec import get_spec
-from xuejiao.sheets.views import visible_jobs
 
 from .errors import answers
 from .pagination import Paging
@@ -60,7 +59,11 @@ class ImportJobOut(Schema):
     nothing_written: bool
     can_confirm: bool = Field(..., description="Ready, and the caller uploaded it")
     uploaded_by_id: int
-    organization_id: int
+    organization_id: int = Field(
+        ...,
+        description="The narrowest organisation above every organisation the file names "
+        "(the uploader's own until the file is read)",
+    )
     created_at: datetime
     finished_at: datetime | None
 
@@ -101,13 +104,6 @@ def job_out(job: ImportJob, user) -> dict:
         "created_at": job.created_at,
         "finished_at": job.finished_at,
     }
-
-
-def job_or_404(user, job_id: int) -> ImportJob:
-    job = visible_jobs(user).filter(pk=job_id).first()
-    if job is None:
-        raise Http404
-    return job
 
 
 @router.post(

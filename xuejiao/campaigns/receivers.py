@@ -8,11 +8,12 @@ from django.db.models.signals import post_delete
 from django.dispatch import receiver
 
 from xuejiao.core.storage import private_storage
+from xuejiao.orgs.models import Organization
 from xuejiao.orgs.scope import subtree_q
-from xuejiao.orgs.signals import organization_changed, subtree_changed
+from xuejiao.orgs.signals import organization_changed, organizations_added, subtree_changed
 
 from .completion import campaigns_covering, move_subtree, refresh_organization, refresh_organizations
-from .models import ActionDocument
+from .models import ActionDocument, Campaign
 from .signals import records_changed
 
 
@@ -26,6 +27,17 @@ def _records_changed(sender, campaign, organizations, **kwargs):
 def _organization_changed(sender, organization, **kwargs):
     for campaign in campaigns_covering(organization.path):
         refresh_organization(organization, campaign)
+
+
+@receiver(organizations_added)
+def _organizations_added(sender, organizations, **kwargs):
+    """Many new organisations (an imported subtree): each campaign covering some of them
+    refreshes those once, together."""
+    step = Organization.steplen
+    ancestors = {org.path[: step * depth] for org in organizations for depth in range(1, org.depth + 1)}
+    for campaign in Campaign.objects.filter(root_path__in=sorted(ancestors), is_archived=False):
+        covered = [org for org in organizations if org.path.startswith(campaign.root_path)]
+        refresh_organizations(campaign, covered)
 
 
 @receiver(subtree_changed)

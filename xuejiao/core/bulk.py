@@ -1,4 +1,5 @@
-"""Fast INSERT of many rows, for the bulk paths of the services (imports write through them).
+"""Fast INSERT of many rows: the bulk paths of the services (a subtree of organisations) and
+of the sheets (people, the ledger).
 
 Django's bulk_create prepares every field of every object through the ORM (≈90 µs an
 object here), which caps an import near 5,000 rows/s once each row also gets its audit

@@ -13,6 +13,10 @@ export_file is the one way every export reads its rows:
   cursor still open when its transaction or savepoint is rolled back is gone, and closing
   it later fails, which aborts an enclosing transaction;
 - the temporary file closed (deleted) on any failure.
+
+new_workbook is the one way every export (and the import templates) opens its .xlsx: data
+is written as data, so a name, position or title beginning with "=" (=HYPERLINK(…), =1+1)
+stays text and never becomes a live formula, link or number when the file is opened.
 """
 
 import tempfile
@@ -20,10 +24,26 @@ from collections.abc import Callable, Iterable, Iterator
 from contextlib import closing
 from typing import IO
 
+import xlsxwriter
 from django.db import transaction
 from django.db.models import QuerySet
 
 from .errors import ServiceError
+
+WORKBOOK_OPTIONS = {
+    # Rows stream to disk: an export of 100,000 rows needs no more memory than an empty one.
+    "constant_memory": True,
+    # Values are data, never formulas, links or numbers: write() keeps every str a string.
+    "strings_to_formulas": False,
+    "strings_to_urls": False,
+    "strings_to_numbers": False,
+}
+
+
+def new_workbook(target) -> xlsxwriter.Workbook:
+    """An xlsxwriter workbook at `target` (a path or a file object) that never writes a
+    formula from data; write formulas only with write_formula, from the code's own text."""
+    return xlsxwriter.Workbook(target, WORKBOOK_OPTIONS)
 
 
 def more_than(queryset: QuerySet, limit: int) -> bool:

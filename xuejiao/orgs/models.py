@@ -146,6 +146,11 @@ class Person(OrgScopedModel):
             # A scoped roster page: range on org_path, then the page in a stable order.
             models.Index(fields=["org_path", "sort_order", "id"], name="person_scope_order"),
         ]
+        constraints = [
+            # The roster's key (the people sheet finds a person by it): two people of one
+            # organisation with the same name and phone could not be told apart.
+            models.UniqueConstraint(fields=["organization", "name", "phone"], name="person_roster_key"),
+        ]
 
     def __str__(self) -> str:
         return self.name

@@ -8,6 +8,9 @@ from django.dispatch import Signal
 
 # organization: the organisation created, changed, archived or restored.
 organization_changed = Signal()
+# organizations: many organisations created at once (orgs.services.create_organizations),
+# for listeners to bring their derived data up to date once for all of them.
+organizations_added = Signal()
 # organization: the top of a subtree that moved, was archived or was restored;
 # old_path: where that subtree was before (the same path when it did not move).
 subtree_changed = Signal()

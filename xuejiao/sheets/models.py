@@ -22,6 +22,14 @@ class JobStatus(models.TextChoices):
     FAILED = "failed", _("Failed")
 
 
+class Named(models.TextChoices):
+    """What the file names, which decides who sees the job besides its uploader."""
+
+    NOTHING = "nothing", _("Nothing yet")  # not read yet, or no organisation it names exists
+    ONE = "one", _("One organisation")  # the job's organisation
+    BELOW = "below", _("Organisations at and below one")  # the job's organisation and below
+
+
 RUNNING = (JobStatus.UPLOADED, JobStatus.VALIDATING, JobStatus.IMPORTING)
 
 
@@ -31,8 +39,13 @@ def upload_path(job, filename: str) -> str:
 
 
 class ImportJob(OrgScopedModel):
-    """Scoped by the uploader's organisation (organization / org_path, from OrgScopedModel):
-    the uploader and the managers above that organisation see the job."""
+    """Seen by its uploader, and by those whose scope covers every organisation the file
+    names (services.visible_jobs). Until the file is read, organization is the uploader's
+    home and `named` NOTHING: the uploader alone sees the job. Once read, organization is
+    the narrowest organisation above everything the file names, kept with the tree by the
+    org_path copy (OrgScopedModel), and `named` says whether the file names it alone or
+    organisations below it too. The uploader's home never widens who sees a file: a user
+    homed in one district may hold a role on another."""
 
     spec = models.CharField(_("sheet"), max_length=50)
     file = models.FileField(_("file"), upload_to=upload_path, max_length=200)
@@ -43,6 +56,7 @@ class ImportJob(OrgScopedModel):
     )
     # The uploader's language: reasons are written in it, also by the background worker.
     language = models.CharField(max_length=10, default="zh-hans")
+    named = models.CharField(max_length=10, choices=Named.choices, default=Named.NOTHING)
     status = models.CharField(
         _("status"), max_length=20, choices=JobStatus.choices, default=JobStatus.UPLOADED
     )

@@ -3,6 +3,7 @@
     start_validation   store the upload, check it (inline when small, else in the background)
     confirm_import     the uploader confirms the preview; the import runs (inline or background)
     export_sheet       a scoped list as a workbook in the template's format
+    visible_jobs       the jobs a user may see: every page and endpoint showing a job asks it
 
 The import re-checks every row inside its transaction, so what is written is exactly what a
 check of the current data allows, all rows or none. Reading and parsing the cells depends on
@@ -29,6 +30,8 @@ from pathlib import Path
 from django.conf import settings
 from django.core.files.base import ContentFile
 from django.db import connection, transaction
+from django.db.models import Q, QuerySet
+from django.http import Http404
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
@@ -39,10 +42,12 @@ from xuejiao.core.checkpoints import checkpoint_after
 from xuejiao.core.errors import PermissionDenied, ServiceError
 from xuejiao.core.exports import export_file
 from xuejiao.orgs.models import Organization
+from xuejiao.orgs.scope import Scope, manage_scope
 
 from . import reader
 from .errorfile import build_error_file
-from .models import ImportJob, JobStatus
+from .lookups import chunked
+from .models import ImportJob, JobStatus, Named
 from .spec import Plan, Report, Row, SheetSpec, get_spec
 from .workbook import write_workbook
 
@@ -197,6 +202,63 @@ def job_organization(actor) -> Organization:
     return organization
 
 
+# --- who sees a job ---------------------------------------------------------------------------
+
+
+def visible_jobs(user) -> QuerySet:
+    """The jobs `user` may see, with their preview, problems and marked copy of the file: those
+    they uploaded, and those whose file names only organisations they manage (all of them).
+    The job's organisation is the narrowest one above everything the file names: a file
+    naming it alone is seen by whoever manages it; a file naming organisations below it too,
+    only by those who manage its whole subtree. A file not read yet, or naming no
+    organisation that exists, is its uploader's alone."""
+    managed = manage_scope(user)
+    if managed.everything:
+        return ImportJob.objects.all()
+    whole_subtrees = Scope.of(grant for grant in managed.grants if grant.subtree)
+    return ImportJob.objects.filter(
+        Q(uploaded_by=user)
+        | Q(named=Named.ONE) & managed.q("org_path")
+        | Q(named=Named.BELOW) & whole_subtrees.q("org_path")
+    )
+
+
+def job_or_404(user, pk) -> ImportJob:
+    """The job if `user` may see it; 404 whether it is missing or not theirs."""
+    job = visible_jobs(user).select_related("uploaded_by").filter(pk=pk).first()
+    if job is None:
+        raise Http404
+    # A job whose process died is shown as failed, with the way to try again.
+    return fail_abandoned(job)
+
+
+def named_organizations(spec: SheetSpec, rows: list[Row]) -> tuple[Organization | None, str]:
+    """The narrowest organisation above every existing organisation the rows name (by the
+    codes in the spec's org_columns), and whether they name it alone (Named.ONE) or
+    organisations below it too (Named.BELOW); (None, Named.NOTHING) when they name none."""
+    codes = sorted(
+        {
+            value
+            for row in rows
+            for column in spec.org_columns
+            if isinstance(value := row.values.get(column), str)
+        }
+        - {""}
+    )
+    paths: set[str] = set()
+    for batch in chunked(codes):
+        paths.update(Organization.objects.filter(code__in=batch).values_list("path", flat=True))
+    if not paths:
+        return None, Named.NOTHING
+    # The common ancestor of a set of paths is that of its first and last in path order.
+    common = os.path.commonprefix([min(paths), max(paths)])
+    common = common[: len(common) - len(common) % Organization.steplen]
+    organization = Organization.objects.filter(path=common).first() if common else None
+    if organization is None:  # organisations under different roots: above them is no one
+        return None, Named.NOTHING
+    return organization, Named.ONE if paths == {common} else Named.BELOW
+
+
 # --- upload and validation -------------------------------------------------------------------
 
 
@@ -273,6 +335,10 @@ def run_validation(job_id: int) -> None:
 
 def store_outcome(job: ImportJob, outcome: Outcome, error_file: bytes | None = None) -> None:
     plan = outcome.plan or Plan()
+    # Who sees the job from now on (visible_jobs): the organisations its rows name.
+    named, job.named = named_organizations(get_spec(job.spec), outcome.rows)
+    if named is not None:
+        job.organization = named
     job.rows_total = len(outcome.rows)
     job.created_count, job.updated_count, job.unchanged_count = plan.created, plan.updated, plan.unchanged
     # Whole-file problems first, then by row and column, as the user reads the sheet.
@@ -329,6 +395,11 @@ def confirm_import(*, job: ImportJob, actor, request=None) -> ImportJob:
         status=JobStatus.IMPORTING, progress=0, started_at=timezone.now(), finished_at=None
     )
     if not claimed:
+        status = ImportJob.objects.filter(pk=job.pk).values_list("status", flat=True).first()
+        if status == JobStatus.DONE:
+            raise ServiceError(_("This file has already been imported."))
+        if status == JobStatus.IMPORTING:
+            raise ServiceError(_("This file is being imported now."))
         raise ServiceError(_("This file is not ready to be imported."))
     if job.rows_total <= inline_rows():
         run_import(job.pk)
@@ -352,6 +423,7 @@ def run_import(job_id: int) -> None:
     with translation.override(job.language), collector_paused(), checkpoint_after():
         try:
             with transaction.atomic():
+                wait_for_overlapping_imports(job)
                 rows = kept_rows(job)
                 if rows is None:
                     outcome = check_file(Path(job.file.path), spec, actor, progress, span=(0, 40))
@@ -417,6 +489,40 @@ def run_import(job_id: int) -> None:
         finally:
             progress.discard()
             discard_kept_rows(job)
+
+
+def wait_for_overlapping_imports(job: ImportJob) -> None:
+    """Hold, until the import's transaction ends, the lock that makes imports of one sheet
+    over overlapping parts of the tree run one after the other: the second then checks its
+    rows against what the first wrote (a person it created is found, not written twice).
+
+    The part of the tree a file touches is the subtree of the job's organisation (the
+    narrowest one above everything the file names). Two such subtrees overlap only when one
+    holds the other, so on PostgreSQL an import takes a shared lock on each ancestor of its
+    organisation and the sheet as a whole, then an exclusive one on the organisation itself,
+    always from the top down (no deadlock): imports of 二七区 and 中原区 run side by side,
+    one of 二七区 waits for one of the city. SQLite has a single writer: a first write takes
+    its lock for the whole transaction, so a second import waits there (busy timeout) and
+    reads only once the first has committed.
+    """
+    if connection.vendor != "postgresql":
+        ImportJob.objects.filter(pk=job.pk).update(progress=0)
+        return
+    path = job.org_path if job.named != Named.NOTHING else ""
+    step = Organization.steplen
+    with connection.cursor() as cursor:
+        for length in range(0, len(path), step):
+            cursor.execute(
+                "SELECT pg_advisory_xact_lock_shared(%s)", [import_lock_key(job.spec, path[:length])]
+            )
+        cursor.execute("SELECT pg_advisory_xact_lock(%s)", [import_lock_key(job.spec, path)])
+
+
+def import_lock_key(sheet: str, path: str) -> int:
+    """A 64-bit advisory lock key for (sheet, part of the tree); a collision only makes two
+    imports wait for each other."""
+    digest = hashlib.blake2b(f"xuejiao-import:{sheet}:{path}".encode(), digest_size=8).digest()
+    return int.from_bytes(digest, "big", signed=True)
 
 
 def analyze_after(spec: SheetSpec, plan: Plan) -> None:

@@ -187,6 +187,9 @@ class SheetSpec:
     instructions: Any = ""
     # Tables to ANALYZE on PostgreSQL after a large import (the planner's statistics).
     analyze_tables: Sequence[str] = ()
+    # Columns holding organisation codes: the organisations a file names, which decide who
+    # sees its job (sheets.services.visible_jobs).
+    org_columns: Sequence[str] = ("org_code",)
 
     def column(self, key: str) -> Column:
         return next(column for column in self.columns if column.key == key)

@@ -5,7 +5,6 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.paginator import InvalidPage, Paginator
-from django.db.models import Q
 from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -14,14 +13,14 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_POST
 
-from xuejiao.accounts.permissions import manage_scope
 from xuejiao.core.errors import PermissionDenied, ServiceError
 from xuejiao.core.pagination import paginate
 from xuejiao.orgs.models import Organization
 from xuejiao.orgs.scope import scope_for
 
 from . import reader, services
-from .models import ImportJob, JobStatus
+from .models import JobStatus
+from .services import job_or_404, visible_jobs
 from .spec import all_specs, get_spec
 from .uploads import LimitedUpload
 
@@ -42,22 +41,6 @@ def spec_or_404(name):
     if spec is None:
         raise Http404
     return spec
-
-
-def visible_jobs(user):
-    """The jobs the user uploaded, and those of organisations the user manages."""
-    managed = manage_scope(user)
-    if managed.everything:
-        return ImportJob.objects.all()
-    return ImportJob.objects.filter(Q(uploaded_by=user) | managed.q("org_path"))
-
-
-def job_or_404(user, pk) -> ImportJob:
-    job = visible_jobs(user).select_related("uploaded_by").filter(pk=pk).first()
-    if job is None:
-        raise Http404
-    # A job whose process died is shown as failed, with the way to try again.
-    return services.fail_abandoned(job)
 
 
 def export_organization(request) -> Organization | None:

@@ -20,16 +20,11 @@ from collections.abc import Iterable
 import xlsxwriter
 from django.utils.translation import gettext as _
 
+from xuejiao.core.exports import new_workbook
+
 from .spec import Column, SheetSpec
 
 EXCEL_MAX_ROW = 1_048_575
-WORKBOOK_OPTIONS = {
-    "constant_memory": True,
-    # Values are data, never formulas or links: a name starting with "=" stays text.
-    "strings_to_formulas": False,
-    "strings_to_urls": False,
-    "strings_to_numbers": False,
-}
 
 
 def sheet_name(text) -> str:
@@ -50,7 +45,7 @@ def help_text(column: Column, options: list) -> str:
 def write_workbook(target, spec: SheetSpec, rows: Iterable[dict] | None = None, user=None) -> int:
     """Write the spec's workbook to `target` (a path or a file object); returns the rows written.
     The drop-down lists are those of `user` (a campaign list shows the campaigns they see)."""
-    workbook = xlsxwriter.Workbook(target, WORKBOOK_OPTIONS)
+    workbook = new_workbook(target)  # data stays text: a name starting with "=" is no formula
     header = workbook.add_format({"bold": True, "bg_color": "#EEF2F7", "border": 1})
     header_required = workbook.add_format(
         {"bold": True, "bg_color": "#EEF2F7", "border": 1, "font_color": "#C0392B"}

@@ -359,7 +359,9 @@ def test_the_zhongyuan_admins_audit_log_never_shows_an_entry_about_erqi(tree, pe
     RoleAssignment.objects.create(user=dual, role=Role.CAMPAIGN_OFFICE, organization=tree.zhongyuan)
     for actor in (city_admin, erqi_admin, dual):
         org_services.update_organization(actor=actor, organization=tree.zhengfei, name=f"郑飞社区{actor.pk}")
-        org_services.create_person(actor=actor, organization=tree.renhe, name="王建国")
+        org_services.create_person(
+            actor=actor, organization=tree.renhe, name="王建国", phone=f"1380000{actor.pk:04}"
+        )
         account_services.grant_role(
             actor=actor, user=personas["lecturer1"], role=Role.LEADER, organization=tree.zhengfei_branch
         )

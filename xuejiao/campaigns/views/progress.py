@@ -6,7 +6,6 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from itertools import islice
 
-import xlsxwriter
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import FileResponse, Http404
@@ -17,7 +16,7 @@ from django.utils.translation import gettext as _
 
 from xuejiao.audit.services import record_export
 from xuejiao.core.errors import ServiceError
-from xuejiao.core.exports import export_file
+from xuejiao.core.exports import export_file, new_workbook
 from xuejiao.core.pagination import paginate
 from xuejiao.orgs.models import Category, Organization
 from xuejiao.orgs.queries import children_of
@@ -280,7 +279,7 @@ def _write_not_done(path: str, user, campaign, action, cells: Iterable) -> int:
     today = timezone.localdate()
     needed = required_count(action)
     labels = dict(Category.choices)
-    workbook = xlsxwriter.Workbook(path, {"constant_memory": True})
+    workbook = new_workbook(path)
     sheet = workbook.add_worksheet(_("Not done yet"))
     bold = workbook.add_format({"bold": True})
     header = workbook.add_format({"bold": True, "bg_color": "#EEF2F7"})

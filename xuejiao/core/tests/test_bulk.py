@@ -84,13 +84,19 @@ def test_drawn_ids_never_reuse_a_deleted_id(tree):
     """Ids drawn for a bulk insert follow the largest id the table ever had, as the ORM's do."""
     first = bulk.insert(
         Person,
-        [{"organization_id": tree.school.pk, "org_path": tree.school.path, "name": "甲"}] * 3,
+        [
+            {"organization_id": tree.school.pk, "org_path": tree.school.path, "name": f"甲{n}"}
+            for n in range(3)
+        ],
         returning_ids=True,
     )
     Person.objects.filter(pk__in=first[1:]).delete()
     again = bulk.insert(
         Person,
-        [{"organization_id": tree.school.pk, "org_path": tree.school.path, "name": "乙"}] * 2,
+        [
+            {"organization_id": tree.school.pk, "org_path": tree.school.path, "name": f"乙{n}"}
+            for n in range(2)
+        ],
         returning_ids=True,
     )
     assert again == [first[-1] + 1, first[-1] + 2]

@@ -2,7 +2,6 @@
 
 from collections.abc import Iterable
 
-import xlsxwriter
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
@@ -14,7 +13,7 @@ from django.utils.translation import gettext as _
 
 from xuejiao.audit.services import record_export
 from xuejiao.core.errors import ServiceError
-from xuejiao.core.exports import export_file
+from xuejiao.core.exports import export_file, new_workbook
 from xuejiao.core.pagination import paginate
 
 from .. import services
@@ -119,7 +118,7 @@ def _write_roster(path: str, user, people: Iterable[Person]) -> int:
     returns how many were written."""
     managed = manage_scope(user)
     gender_labels = dict(Gender.choices)
-    workbook = xlsxwriter.Workbook(path, {"constant_memory": True})
+    workbook = new_workbook(path)
     sheet = workbook.add_worksheet(_("People"))
     header = workbook.add_format({"bold": True, "bg_color": "#EEF2F7"})
     columns = [

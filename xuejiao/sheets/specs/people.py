@@ -5,8 +5,10 @@ of its own, and the spreadsheets cities keep list people by unit, name and mobil
 so that is what identifies a row: importing the same file again finds everyone and changes
 nothing; a row whose gender, Party membership, position or order differs updates that
 person. A changed name or phone, or a move to another organisation, is a different key
-and so a new person: make those changes on the roster page. Two people of one
-organisation with the same name and phone cannot be told apart and are refused.
+and so a new person: make those changes on the roster page. The key is unique in the
+roster (a database constraint, orgs.Person), so a row finds at most one person; imports of
+overlapping files run one after the other (sheets.services.wait_for_overlapping_imports),
+so two at once never write a person twice.
 
 New people are written in bulk (core.bulk.insert, and one audit entry each, as
 create_person writes), after the same checks as orgs.services.create_person and the person form: the
@@ -120,7 +122,7 @@ class PeopleSheet(SheetSpec):
         lookup.load(row.values["org_code"] for row in rows)
         wanted = {(row.values["org_code"], row.values["name"]) for row in rows}
         org_ids = sorted({org.pk for org in lookup.by_code.values() if lookup.writable.covers(org)})
-        existing: dict[tuple, list[tuple]] = {}
+        existing: dict[tuple, tuple] = {}
         codes = {org.pk: org.code for org in lookup.by_code.values()}
         for batch in chunked(org_ids):
             people = Person.objects.filter(organization_id__in=batch).values_list(
@@ -128,23 +130,21 @@ class PeopleSheet(SheetSpec):
             )
             for person_id, org_id, name, number, *values in people.iterator(chunk_size=5000):
                 if (codes[org_id], name) in wanted:
-                    existing.setdefault((org_id, name, number), []).append((person_id, *values))
+                    existing[(org_id, name, number)] = (person_id, *values)
         plan = Plan(payload=PeoplePlan())
         for done, row in enumerate(rows):
             if done % 5000 == 0:
                 progress(done, len(rows))
             values = row.values
             organization = lookup.exists(values["org_code"])
-            matches = (
-                existing.get((organization.pk, values["name"], values["phone"]), []) if organization else []
-            )
+            match = existing.get((organization.pk, values["name"], values["phone"])) if organization else None
             organization = lookup.writable_org(
-                values["org_code"], report, row=row.number, column="org_code", for_new_records=not matches
+                values["org_code"], report, row=row.number, column="org_code", for_new_records=match is None
             )
             if organization is None:
                 continue
             fields = {name: values[name] for name in PERSON_FIELDS}
-            if not matches:
+            if match is None:
                 plan.payload.creates.append(
                     {
                         "organization_id": organization.pk,
@@ -155,19 +155,8 @@ class PeopleSheet(SheetSpec):
                     }
                 )
                 plan.mark(row.number, Plan.CREATE)
-            elif len(matches) > 1:
-                report.add(
-                    _(
-                        "%(count)d people of this organisation have this name and phone; they cannot be told "
-                        "apart. Correct them on the roster page first."
-                    )
-                    % {"count": len(matches)},
-                    row=row.number,
-                    column="name",
-                    value=values["name"],
-                )
             else:
-                person_id, *current = matches[0]
+                person_id, *current = match
                 changed = {
                     name: value
                     for name, value, old in zip(PERSON_FIELDS, fields.values(), current, strict=True)

@@ -121,15 +121,6 @@ def test_archived_organisation_takes_no_new_people(admin, tree):
     assert "已归档" in job.errors[0]["reason"]
 
 
-def test_two_people_that_cannot_be_told_apart(admin, tree):
-    for _ in range(2):
-        org_services.create_person(actor=admin, organization=tree.zhengfei, name="同名", phone="13800000000")
-    job = check("people", admin, people_file(people_row(name="同名", phone="13800000000")))
-    assert job.status == "invalid"
-    assert job.errors[0]["col"] == "B"
-    assert "无法区分" in job.errors[0]["reason"]
-
-
 def test_data_changed_between_the_check_and_the_import(admin, tree):
     """The import checks again inside its transaction: a change since the preview is caught."""
     job = check("people", admin, people_file(people_row(org="ZZ-EQ-RH-ZF-1")))
