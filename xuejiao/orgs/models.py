@@ -120,7 +120,10 @@ class OrgScopedModel(models.Model):
     organization = models.ForeignKey(
         Organization, on_delete=models.PROTECT, related_name="+", verbose_name=_("organisation")
     )
-    org_path = PathField(max_length=255, editable=False, db_index=True)
+    # Each model declares an index leading with org_path in its Meta.indexes (a plain one,
+    # or a composite that also serves its pages); xuejiao/core/tests/test_path_indexes.py
+    # checks that none is missing.
+    org_path = PathField(max_length=255, editable=False)
 
     class Meta:
         abstract = True
@@ -142,7 +145,8 @@ class Person(OrgScopedModel):
         verbose_name = _("person")
         verbose_name_plural = _("people")
         indexes = [
-            # A scoped roster page: range on org_path, then the page in a stable order.
+            # A scoped roster page: range on org_path, then the page in a stable order. It
+            # serves every other range on the path too (a count, a move).
             models.Index(fields=["org_path", "sort_order", "id"], name="person_scope_order"),
         ]
 

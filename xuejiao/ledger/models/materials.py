@@ -141,6 +141,7 @@ class Reflection(OrgScopedModel):
         verbose_name = _("reflection")
         verbose_name_plural = _("reflections")
         indexes = [
+            models.Index(fields=["org_path"], name="reflection_org_path"),
             models.Index(fields=["assignment", "-created_at"], name="reflection_assignment_time"),
             models.Index(fields=["activity", "-created_at"], name="reflection_activity_time"),
         ]
@@ -191,7 +192,10 @@ class MakeUpTask(OrgScopedModel):
     class Meta:
         verbose_name = _("make-up study task")
         verbose_name_plural = _("make-up study tasks")
-        indexes = [models.Index(fields=["person", "status"], name="makeup_person_status")]
+        indexes = [
+            models.Index(fields=["org_path"], name="makeup_org_path"),
+            models.Index(fields=["person", "status"], name="makeup_person_status"),
+        ]
         constraints = [
             models.UniqueConstraint(fields=["activity", "person"], name="makeup_once_per_activity"),
         ]
