@@ -9,6 +9,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from xuejiao.orgs import copied_paths
 from xuejiao.orgs.fields import PathField
 from xuejiao.orgs.models import Organization, Person
 
@@ -219,3 +220,7 @@ class AuditEntry(models.Model):
 
     def __str__(self) -> str:
         return f"{self.created_at:%Y-%m-%d %H:%M} {self.username} {self.action}"
+
+
+copied_paths.register(User, "home_org_path", via="home_organization")
+copied_paths.register(AuditEntry, "org_path", via="organization")

@@ -16,6 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from xuejiao.ledger.models.evidence import evidence_storage
+from xuejiao.orgs import copied_paths
 from xuejiao.orgs.fields import PathField
 from xuejiao.orgs.models import Category, Organization, System
 
@@ -232,3 +233,11 @@ class ActionDocument(models.Model):
     def save(self, *args, **kwargs):
         self.org_path = self.organization.path
         super().save(*args, **kwargs)
+
+
+copied_paths.register(Campaign, "root_path", via="root")
+copied_paths.register(ActionDocument, "org_path", via="organization")
+# Figures: recomputed by the completion receiver when a subtree moves (its ancestors' sums
+# change with it), not rewritten in place.
+copied_paths.register(Completion, "org_path", via="organization", recomputed=True)
+copied_paths.register(CompletionRollup, "org_path", via="organization", recomputed=True)

@@ -1,8 +1,6 @@
 """Keep completion figures and documents in step with changes to the organisation tree."""
 
 from django.db import transaction
-from django.db.models import Value
-from django.db.models.functions import Concat, Substr
 from django.db.models.signals import post_delete
 from django.dispatch import receiver
 
@@ -10,8 +8,8 @@ from xuejiao.ledger.models import evidence_storage
 from xuejiao.orgs.scope import subtree_q
 from xuejiao.orgs.signals import organization_changed, subtree_changed
 
-from .completion import campaigns_covering, move_subtree, refresh_organization
-from .models import ActionDocument
+from .completion import campaigns_covering, move_subtree, rebuild_campaign, refresh_organization
+from .models import ActionDocument, Campaign
 
 
 @receiver(organization_changed)
@@ -22,13 +20,14 @@ def _organization_changed(sender, organization, **kwargs):
 
 @receiver(subtree_changed)
 def _subtree_changed(sender, organization, old_path, **kwargs):
-    if old_path != organization.path:
-        # Documents carry a copy of their organisation's path (the scope filter): move it too.
-        ActionDocument.objects.filter(subtree_q("org_path", old_path)).update(
-            org_path=Concat(Value(organization.path), Substr("org_path", len(old_path) + 1))
-        )
-    campaigns = set(campaigns_covering(old_path)) | set(campaigns_covering(organization.path))
-    for campaign in campaigns:
+    # The copies of paths (documents, campaign roots) have moved already (orgs.copied_paths).
+    # A campaign run from inside the subtree moved whole: its figures are computed again.
+    inside = set(Campaign.objects.filter(subtree_q("root_path", organization.path), is_archived=False))
+    for campaign in inside:
+        rebuild_campaign(campaign)
+    # A campaign run from above takes the subtree out where it was and puts it back.
+    around = set(campaigns_covering(old_path)) | set(campaigns_covering(organization.path))
+    for campaign in around - inside:
         move_subtree(campaign, old_path, organization.path)
 
 

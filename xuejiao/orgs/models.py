@@ -5,6 +5,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from treebeard.mp_tree import MP_Node
 
+from . import copied_paths
 from .fields import PathField
 from .pinyin import search_text_for
 
@@ -152,3 +153,6 @@ class Person(OrgScopedModel):
 
     def __str__(self) -> str:
         return self.name
+
+
+copied_paths.register(Person, "org_path", via="organization")

@@ -1,18 +1,16 @@
 """Every write to the organisation tree and the roster: permission, transaction, audit record."""
 
-from django.apps import apps
 from django.db import transaction
-from django.db.models import Value
-from django.db.models.functions import Concat, Substr
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from xuejiao.accounts import audit
-from xuejiao.accounts.models import AuditAction, User
+from xuejiao.accounts.models import AuditAction
 from xuejiao.accounts.permissions import manage_scope
 from xuejiao.core.errors import PermissionDenied, ServiceError, StaleRecord
 
-from .models import Organization, OrgScopedModel, Person
+from . import copied_paths
+from .models import Organization, Person
 from .scope import subtree_q
 from .signals import organization_changed, subtree_changed
 
@@ -97,7 +95,8 @@ def update_organization(
 
 
 def move_organization(*, actor, organization: Organization, new_parent: Organization, request=None):
-    """Move a subtree under a new parent; every record's copy of the path moves with it."""
+    """Move a subtree under a new parent; every copy of a path in it moves with it
+    (copied_paths), and the apps that derive figures from the tree hear subtree_changed."""
     scope = manage_scope(actor)
     if not scope.covers(organization) or not scope.covers(new_parent):
         raise PermissionDenied(_("You may move organisations only inside your own scope."))
@@ -112,7 +111,7 @@ def move_organization(*, actor, organization: Organization, new_parent: Organiza
         old_path = organization.path
         Organization.objects.move(organization, new_parent, pos="last-child")
         organization.refresh_from_db()
-        _rewrite_copied_paths(old_path, organization.path)
+        copied_paths.rewrite(old_path, organization.path)
         subtree_changed.send(sender=Organization, organization=organization, old_path=old_path)
         audit.record(
             AuditAction.MOVE,
@@ -129,21 +128,6 @@ def move_organization(*, actor, organization: Organization, new_parent: Organiza
             changes={"from": old_parent.code if old_parent else "", "to": new_parent.code},
         )
     return organization
-
-
-def _rewrite_copied_paths(old_prefix: str, new_prefix: str) -> None:
-    """Replace the prefix of every organisation path copied onto records (org_path and the like)."""
-    if old_prefix == new_prefix:
-        return
-    copies = [(model, "org_path") for model in apps.get_models() if issubclass(model, OrgScopedModel)]
-    copies += [(User, "home_org_path")]
-    from xuejiao.accounts.models import AuditEntry
-
-    copies += [(AuditEntry, "org_path")]
-    for model, field in copies:
-        model.objects.filter(subtree_q(field, old_prefix)).update(
-            **{field: Concat(Value(new_prefix), Substr(field, len(old_prefix) + 1))}
-        )
 
 
 def archive_organization(*, actor, organization: Organization, archived: bool = True, request=None):

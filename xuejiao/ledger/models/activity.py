@@ -5,6 +5,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from xuejiao.orgs import copied_paths
 from xuejiao.orgs.fields import PathField
 from xuejiao.orgs.models import Organization, OrgScopedModel, Person
 
@@ -174,6 +175,9 @@ class Activity(OrgScopedModel):
     @property
     def attendance_rate(self) -> float | None:
         return self.present / self.expected if self.expected else None
+
+
+copied_paths.register(Activity, "org_path", via="organization")
 
 
 class AttendanceStatus(models.TextChoices):

@@ -11,6 +11,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from xuejiao.orgs import copied_paths
 from xuejiao.orgs.models import OrgScopedModel, Person
 
 from .activity import Activity, AttendanceStatus
@@ -206,3 +207,7 @@ class MakeUpTask(OrgScopedModel):
     @property
     def is_open(self) -> bool:
         return self.status == MakeUpStatus.OPEN
+
+
+for model in (Material, MaterialAssignment, Reflection, MakeUpTask):
+    copied_paths.register(model, "org_path", via="organization")
