@@ -68,14 +68,3 @@ def test_a_key_left_without_index_is_never_looked_up_on_delete(db):
         assert field.db_constraint is False, label
         assert field.remote_field.on_delete is models.DO_NOTHING, label
 
-
-def test_deleting_an_organisation_leaves_the_audit_log_as_it_was(tree):
-    """The log is history: an entry keeps the id and the path of an organisation deleted since."""
-    from xuejiao.accounts.models import AuditEntry
-    from xuejiao.orgs.models import Organization
-
-    spare = Organization.objects.add_child(tree.zhongyuan_street, {"code": "ZZ-SPARE", "name": "备用支部"})
-    entry = AuditEntry.objects.create(action="update", organization=spare, org_path=spare.path)
-    spare.delete()
-    entry.refresh_from_db()
-    assert (entry.organization_id, entry.org_path) == (spare.pk, spare.path)
