@@ -67,4 +67,3 @@ def test_a_key_left_without_index_is_never_looked_up_on_delete(db):
         field = apps.get_model(label)._meta.get_field(name)
         assert field.db_constraint is False, label
         assert field.remote_field.on_delete is models.DO_NOTHING, label
-
