@@ -1,11 +1,13 @@
-"""The path columns declare their indexes in Meta.indexes instead of db_index=True, which on
-PostgreSQL added a varchar_pattern_ops twin to each (see core's migration 0001).
+"""The audit log: its path declares its index in Meta.indexes instead of db_index=True (no
+varchar_pattern_ops twin on PostgreSQL, see core's migration 0001), and an entry keeps the
+id of an organisation deleted since.
 
 Each new index is built first; then the one Django named for db_index=True is dropped. Only
 the index is dropped: Django's own operation would rebuild the whole table on SQLite to
 change nothing but the index. The old names are the ones Django gave on both databases.
 """
 
+import django.db.models.deletion
 from django.db import migrations, models
 
 import xuejiao.orgs.fields
@@ -13,7 +15,7 @@ import xuejiao.orgs.fields
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("accounts", "0003_audit_organization_unindexed"),
+        ("accounts", "0004_user_path_index_in_meta"),
         ("orgs", "0003_path_indexes_in_meta"),
     ]
 
@@ -21,10 +23,6 @@ class Migration(migrations.Migration):
         migrations.AddIndex(
             model_name="auditentry",
             index=models.Index(fields=["org_path"], name="audit_org_path"),
-        ),
-        migrations.AddIndex(
-            model_name="user",
-            index=models.Index(fields=["home_org_path"], name="user_home_org_path"),
         ),
         migrations.SeparateDatabaseAndState(
             state_operations=[
@@ -41,21 +39,18 @@ class Migration(migrations.Migration):
                 ),
             ],
         ),
-        migrations.SeparateDatabaseAndState(
-            state_operations=[
-                migrations.AlterField(
-                    model_name="user",
-                    name="home_org_path",
-                    field=xuejiao.orgs.fields.PathField(
-                        blank=True, default="", editable=False, max_length=255
-                    ),
-                ),
-            ],
-            database_operations=[
-                migrations.RunSQL(
-                    'DROP INDEX IF EXISTS "accounts_user_home_org_path_1506d31c"',
-                    reverse_sql='CREATE INDEX "accounts_user_home_org_path_1506d31c" ON "accounts_user" ("home_org_path")',
-                ),
-            ],
+        # An entry keeps the id of an organisation deleted since (see AuditEntry.organization);
+        # on_delete is Django's, nothing changes in the database.
+        migrations.AlterField(
+            model_name="auditentry",
+            name="organization",
+            field=models.ForeignKey(
+                db_constraint=False,
+                db_index=False,
+                null=True,
+                on_delete=django.db.models.deletion.DO_NOTHING,
+                related_name="+",
+                to="orgs.organization",
+            ),
         ),
     ]
