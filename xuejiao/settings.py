@@ -133,12 +133,7 @@ DATABASES = {
         conn_max_age=env_int("CONN_MAX_AGE", 60),
     )
 }
-if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
-    # Django's backend without the redundant pattern indexes of path columns (see its module).
-    DATABASES["default"]["ENGINE"] = "xuejiao.core.postgresql"
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
-    # Django's backend with a faster rewrite of parameter markers (see its module).
-    DATABASES["default"]["ENGINE"] = "xuejiao.core.sqlite3"
     # WAL lets readers go on while a writer commits; busy timeout instead of "database is locked".
     # A page cache of up to 256 MB per connection (SQLite's default is 2 MB; pages are held
     # only once read): an import into a ledger of 2,000,000 records touches index pages all

@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from xuejiao.core.fields import PathField
 from xuejiao.core.roles import RANK, Role
+from xuejiao.orgs import copied_paths
 from xuejiao.orgs.models import Organization, Person
 
 
@@ -32,13 +33,14 @@ class User(AbstractUser):
         related_name="+",
         verbose_name=_("organisation"),
     )
-    home_org_path = PathField(max_length=255, blank=True, default="", db_index=True, editable=False)
+    home_org_path = PathField(max_length=255, blank=True, default="", editable=False)
 
     scope_path_field = "home_org_path"
 
     class Meta:
         verbose_name = _("user")
         verbose_name_plural = _("users")
+        indexes = [models.Index(fields=["home_org_path"], name="user_home_org_path")]
 
     def save(self, *args, **kwargs):
         self.home_org_path = self.home_organization.path if self.home_organization_id else ""
@@ -148,3 +150,6 @@ class ApiToken(models.Model):
     @property
     def is_active(self) -> bool:
         return self.revoked_at is None
+
+
+copied_paths.register(User, "home_org_path", via="home_organization")

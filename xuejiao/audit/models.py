@@ -38,24 +38,25 @@ class AuditEntry(models.Model):
     # links carry no database constraint (db_constraint=False). Writing an entry then neither
     # checks nor key-share-locks the user's and the organisation's rows; those checks were a
     # tenth of an import of 100,000 records, which writes an entry for each. Deleting a user
-    # or an organisation still clears the link (on_delete, by Django).
+    # clears the link (on_delete, by Django, through the user index).
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+", db_constraint=False
     )
     username = models.CharField(max_length=150, blank=True)
     action = models.CharField(max_length=32, choices=AuditAction.choices)
-    # Nothing looks entries up by the organisation's id (the log is read by org_path), and
-    # organisations are archived, never deleted: no index, one less for every entry written.
+    # Nothing looks entries up by the organisation's id (the log is read by org_path): no
+    # index, one less for every entry written. An entry keeps the id of an organisation
+    # deleted since, as it keeps its path (DO_NOTHING: clearing it would read the whole log).
     organization = models.ForeignKey(
         "orgs.Organization",
-        on_delete=models.SET_NULL,
+        on_delete=models.DO_NOTHING,
         null=True,
         related_name="+",
         db_constraint=False,
         db_index=False,
     )
     # Path of the organisation the entry concerns, so that the log is scoped like any list.
-    org_path = PathField(max_length=255, blank=True, default="", db_index=True)
+    org_path = PathField(max_length=255, blank=True, default="")
     object_type = models.CharField(max_length=50, blank=True)
     object_id = models.CharField(max_length=50, blank=True)
     summary = models.CharField(max_length=300, blank=True)
@@ -72,7 +73,10 @@ class AuditEntry(models.Model):
         ordering = ["-created_at", "-id"]
         verbose_name = _("audit entry")
         verbose_name_plural = _("audit entries")
-        indexes = [models.Index(fields=["action", "created_at"], name="audit_action_time")]
+        indexes = [
+            models.Index(fields=["org_path"], name="audit_org_path"),
+            models.Index(fields=["action", "created_at"], name="audit_action_time"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.created_at:%Y-%m-%d %H:%M} {self.username} {self.action}"

@@ -50,10 +50,12 @@ def _ancestor_paths(path: str, from_depth: int) -> list[str]:
 
 
 def rebuild_action(action: RequiredAction) -> None:
-    """Recompute one action everywhere: the campaign's whole tree is one subtree."""
-    root_path = action.campaign.root_path
-    remove_subtree(action, root_path)
-    add_subtree(action, root_path)
+    """Recompute one action everywhere: the campaign's whole tree is one subtree. Its cells
+    and roll-ups go by the action, not by a path: after the campaign's root moved, they
+    still hold the old paths."""
+    Completion.objects.filter(action=action).delete()
+    CompletionRollup.objects.filter(action=action).delete()
+    add_subtree(action, action.campaign.root_path)
 
 
 def remove_subtree(action: RequiredAction, path: str) -> None:

@@ -17,6 +17,7 @@ from django.utils.translation import gettext_lazy as _
 
 from xuejiao.core.fields import PathField
 from xuejiao.core.storage import private_storage
+from xuejiao.orgs import copied_paths
 from xuejiao.orgs.models import Category, Organization, System
 
 
@@ -28,7 +29,7 @@ class Campaign(models.Model):
     root = models.ForeignKey(
         Organization, on_delete=models.PROTECT, related_name="campaigns", verbose_name=_("organised by")
     )
-    root_path = PathField(max_length=255, editable=False, db_index=True)
+    root_path = PathField(max_length=255, editable=False)
     is_archived = models.BooleanField(_("archived"), default=False)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
@@ -37,6 +38,7 @@ class Campaign(models.Model):
         ordering = ["-starts_on", "-id"]
         verbose_name = _("campaign")
         verbose_name_plural = _("campaigns")
+        indexes = [models.Index(fields=["root_path"], name="campaign_root_path")]
         constraints = [
             models.CheckConstraint(
                 condition=models.Q(ends_on__gte=models.F("starts_on")), name="campaign_period"
@@ -128,7 +130,7 @@ class Completion(models.Model):
 
     action = models.ForeignKey(RequiredAction, on_delete=models.CASCADE, related_name="completions")
     organization = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="+")
-    org_path = PathField(max_length=255, db_index=True)
+    org_path = PathField(max_length=255)
     category = models.CharField(max_length=32, choices=Category.choices)
     count = models.PositiveIntegerField(default=0)
     done = models.BooleanField(default=False)
@@ -140,6 +142,8 @@ class Completion(models.Model):
     class Meta:
         constraints = [models.UniqueConstraint(fields=["action", "organization"], name="completion_once")]
         indexes = [
+            # A subtree's cells (moving or rebuilding it).
+            models.Index(fields=["org_path"], name="completion_org_path"),
             # "Not done yet" under a scope, for one action.
             models.Index(fields=["action", "done", "org_path"], name="completion_todo"),
         ]
@@ -193,7 +197,7 @@ class ActionDocument(models.Model):
 
     action = models.ForeignKey(RequiredAction, on_delete=models.CASCADE, related_name="documents")
     organization = models.ForeignKey(Organization, on_delete=models.PROTECT, related_name="+")
-    org_path = PathField(max_length=255, db_index=True)
+    org_path = PathField(max_length=255)
     title = models.CharField(_("title"), max_length=200)
     file = models.FileField(_("file"), storage=private_storage, upload_to=document_path, max_length=200)
     original_name = models.CharField(_("file name"), max_length=255, blank=True)
@@ -218,6 +222,7 @@ class ActionDocument(models.Model):
         verbose_name = _("document")
         verbose_name_plural = _("documents")
         indexes = [
+            models.Index(fields=["org_path"], name="document_org_path"),
             # The review list: documents of one status under a scope.
             models.Index(fields=["status", "org_path"], name="document_status_scope"),
         ]
@@ -228,3 +233,11 @@ class ActionDocument(models.Model):
     def save(self, *args, **kwargs):
         self.org_path = self.organization.path
         super().save(*args, **kwargs)
+
+
+copied_paths.register(Campaign, "root_path", via="root")
+copied_paths.register(ActionDocument, "org_path", via="organization")
+# Figures: recomputed by the completion receiver when a subtree moves (its ancestors' sums
+# change with it), not rewritten in place.
+copied_paths.register(Completion, "org_path", via="organization", recomputed=True)
+copied_paths.register(CompletionRollup, "org_path", via="organization", recomputed=True)

@@ -2,8 +2,6 @@
 records of the modules that count towards required actions."""
 
 from django.db import transaction
-from django.db.models import Value
-from django.db.models.functions import Concat, Substr
 from django.db.models.signals import post_delete
 from django.dispatch import receiver
 
@@ -12,7 +10,13 @@ from xuejiao.orgs.models import Organization
 from xuejiao.orgs.scope import subtree_q
 from xuejiao.orgs.signals import organization_changed, organizations_added, subtree_changed
 
-from .completion import campaigns_covering, move_subtree, refresh_organization, refresh_organizations
+from .completion import (
+    campaigns_covering,
+    move_subtree,
+    rebuild_campaign,
+    refresh_organization,
+    refresh_organizations,
+)
 from .models import ActionDocument, Campaign
 from .signals import records_changed
 
@@ -42,13 +46,14 @@ def _organizations_added(sender, organizations, **kwargs):
 
 @receiver(subtree_changed)
 def _subtree_changed(sender, organization, old_path, **kwargs):
-    if old_path != organization.path:
-        # Documents carry a copy of their organisation's path (the scope filter): move it too.
-        ActionDocument.objects.filter(subtree_q("org_path", old_path)).update(
-            org_path=Concat(Value(organization.path), Substr("org_path", len(old_path) + 1))
-        )
-    campaigns = set(campaigns_covering(old_path)) | set(campaigns_covering(organization.path))
-    for campaign in campaigns:
+    # The copies of paths (documents, campaign roots) have moved already (orgs.copied_paths).
+    # A campaign run from inside the subtree moved whole: its figures are computed again.
+    inside = set(Campaign.objects.filter(subtree_q("root_path", organization.path), is_archived=False))
+    for campaign in inside:
+        rebuild_campaign(campaign)
+    # A campaign run from above takes the subtree out where it was and puts it back.
+    around = set(campaigns_covering(old_path)) | set(campaigns_covering(organization.path))
+    for campaign in around - inside:
         move_subtree(campaign, old_path, organization.path)
 
 

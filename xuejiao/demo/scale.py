@@ -179,8 +179,10 @@ def _references(target) -> Iterator[tuple[type, object]]:
 def _clear_references(target, doomed) -> None:
     """Apply each foreign key's on_delete to rows pointing at `doomed` (a queryset of pks)."""
     for model, fk in _references(target):
-        pointing = model._base_manager.filter(**{f"{fk.name}__in": doomed})
         rule = fk.remote_field.on_delete
+        if rule is models.DO_NOTHING:  # the audit log keeps the ids of what it recorded
+            continue
+        pointing = model._base_manager.filter(**{f"{fk.name}__in": doomed})
         if rule is models.CASCADE:
             pointing.delete()
         elif rule is models.SET_NULL:

@@ -5,8 +5,10 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from treebeard.mp_tree import MP_Node
 
+from xuejiao.audit.models import AuditEntry
 from xuejiao.core.fields import PathField
 
+from . import copied_paths
 from .pinyin import search_text_for
 
 
@@ -121,7 +123,10 @@ class OrgScopedModel(models.Model):
     organization = models.ForeignKey(
         Organization, on_delete=models.PROTECT, related_name="+", verbose_name=_("organisation")
     )
-    org_path = PathField(max_length=255, editable=False, db_index=True)
+    # Each model declares an index leading with org_path in its Meta.indexes (a plain one,
+    # or a composite that also serves its pages); xuejiao/core/tests/test_path_indexes.py
+    # checks that none is missing.
+    org_path = PathField(max_length=255, editable=False)
 
     class Meta:
         abstract = True
@@ -143,7 +148,8 @@ class Person(OrgScopedModel):
         verbose_name = _("person")
         verbose_name_plural = _("people")
         indexes = [
-            # A scoped roster page: range on org_path, then the page in a stable order.
+            # A scoped roster page: range on org_path, then the page in a stable order. It
+            # serves every other range on the path too (a count, a move).
             models.Index(fields=["org_path", "sort_order", "id"], name="person_scope_order"),
         ]
         constraints = [
@@ -154,3 +160,8 @@ class Person(OrgScopedModel):
 
     def __str__(self) -> str:
         return self.name
+
+
+copied_paths.register(Person, "org_path", via="organization")
+# The audit log sits below orgs and cannot declare its copy itself.
+copied_paths.register(AuditEntry, "org_path", via="organization")

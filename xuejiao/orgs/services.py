@@ -4,11 +4,8 @@ from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from django.apps import apps
-from django.contrib.auth import get_user_model
 from django.db import IntegrityError, transaction
 from django.db.models import Case, F, Q, Value, When
-from django.db.models.functions import Concat, Substr
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -17,7 +14,8 @@ from xuejiao.audit.models import AuditAction
 from xuejiao.core import bulk
 from xuejiao.core.errors import PermissionDenied, ServiceError, StaleRecord
 
-from .models import Category, Organization, OrgScopedModel, Person
+from . import copied_paths
+from .models import Category, Organization, Person
 from .pinyin import search_text_for
 from .scope import manage_scope, subtree_q
 from .signals import organization_changed, organizations_added, subtree_changed
@@ -264,7 +262,8 @@ def update_organization(
 
 
 def move_organization(*, actor, organization: Organization, new_parent: Organization, request=None):
-    """Move a subtree under a new parent; every record's copy of the path moves with it."""
+    """Move a subtree under a new parent; every copy of a path in it moves with it
+    (copied_paths), and the apps that derive figures from the tree hear subtree_changed."""
     scope = manage_scope(actor)
     if not scope.covers(organization) or not scope.covers(new_parent):
         raise PermissionDenied(_("You may move organisations only inside your own scope."))
@@ -279,7 +278,7 @@ def move_organization(*, actor, organization: Organization, new_parent: Organiza
         old_path = organization.path
         Organization.objects.move(organization, new_parent, pos="last-child")
         organization.refresh_from_db()
-        _rewrite_copied_paths(old_path, organization.path)
+        copied_paths.rewrite(old_path, organization.path)
         subtree_changed.send(sender=Organization, organization=organization, old_path=old_path)
         audit.record(
             AuditAction.MOVE,
@@ -296,21 +295,6 @@ def move_organization(*, actor, organization: Organization, new_parent: Organiza
             changes={"from": old_parent.code if old_parent else "", "to": new_parent.code},
         )
     return organization
-
-
-def _rewrite_copied_paths(old_prefix: str, new_prefix: str) -> None:
-    """Replace the prefix of every organisation path copied onto records (org_path and the like)."""
-    if old_prefix == new_prefix:
-        return
-    copies = [(model, "org_path") for model in apps.get_models() if issubclass(model, OrgScopedModel)]
-    copies += [(get_user_model(), "home_org_path")]
-    from xuejiao.audit.models import AuditEntry
-
-    copies += [(AuditEntry, "org_path")]
-    for model, field in copies:
-        model.objects.filter(subtree_q(field, old_prefix)).update(
-            **{field: Concat(Value(new_prefix), Substr(field, len(old_prefix) + 1))}
-        )
 
 
 def archive_organization(*, actor, organization: Organization, archived: bool = True, request=None):

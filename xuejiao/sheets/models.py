@@ -9,6 +9,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from xuejiao.orgs import copied_paths
 from xuejiao.orgs.models import OrgScopedModel
 
 
@@ -125,3 +126,6 @@ class ImportJob(OrgScopedModel):
             except (OSError, ValueError):
                 return self.progress
         return self.progress
+
+
+copied_paths.register(ImportJob, "org_path", via="organization")

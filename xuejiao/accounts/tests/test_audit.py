@@ -396,8 +396,9 @@ def test_the_zhongyuan_admins_audit_log_never_shows_an_entry_about_erqi(tree, pe
 
 
 def test_entries_outlive_what_they_link_to(personas, tree):
-    """The links carry no database constraint; deleting the user or the organisation clears
-    them, and the entry keeps the name and the path it was written with."""
+    """The links carry no database constraint; deleting the user clears that link, deleting
+    the organisation leaves its id (clearing it would read the whole log), and the entry
+    keeps the name and the path it was written with."""
     from xuejiao.audit import services as audit
     from xuejiao.orgs.models import Kind, Organization
 
@@ -407,8 +408,9 @@ def test_entries_outlive_what_they_link_to(personas, tree):
         {"code": "ZZ-EQ-RH-ZF-9", "name": "临时支部", "category": "branch", "kind": Kind.BRANCH},
     )
     entry = audit.record(AuditAction.CREATE, actor=leaver, obj=unit, organization=unit, summary="建立")
-    path = entry.org_path
+    path, unit_id = entry.org_path, unit.pk
     leaver.delete()
     unit.delete()
-    entry = AuditEntry.objects.get(pk=entry.pk)
+    entry = AuditEntry.objects.select_related("organization").get(pk=entry.pk)
     assert (entry.user, entry.organization, entry.username, entry.org_path) == (None, None, "leaver", path)
+    assert entry.organization_id == unit_id

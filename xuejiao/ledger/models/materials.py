@@ -11,6 +11,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from xuejiao.orgs import copied_paths
 from xuejiao.orgs.models import OrgScopedModel, Person
 
 from .activity import Activity, AttendanceStatus
@@ -141,6 +142,7 @@ class Reflection(OrgScopedModel):
         verbose_name = _("reflection")
         verbose_name_plural = _("reflections")
         indexes = [
+            models.Index(fields=["org_path"], name="reflection_org_path"),
             models.Index(fields=["assignment", "-created_at"], name="reflection_assignment_time"),
             models.Index(fields=["activity", "-created_at"], name="reflection_activity_time"),
         ]
@@ -191,7 +193,10 @@ class MakeUpTask(OrgScopedModel):
     class Meta:
         verbose_name = _("make-up study task")
         verbose_name_plural = _("make-up study tasks")
-        indexes = [models.Index(fields=["person", "status"], name="makeup_person_status")]
+        indexes = [
+            models.Index(fields=["org_path"], name="makeup_org_path"),
+            models.Index(fields=["person", "status"], name="makeup_person_status"),
+        ]
         constraints = [
             models.UniqueConstraint(fields=["activity", "person"], name="makeup_once_per_activity"),
         ]
@@ -202,3 +207,7 @@ class MakeUpTask(OrgScopedModel):
     @property
     def is_open(self) -> bool:
         return self.status == MakeUpStatus.OPEN
+
+
+for model in (Material, MaterialAssignment, Reflection, MakeUpTask):
+    copied_paths.register(model, "org_path", via="organization")
