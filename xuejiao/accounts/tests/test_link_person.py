@@ -1,5 +1,6 @@
 """A login is tied to its roster entry by a manager of its unit."""
 
+import pytest
 from django.urls import reverse
 
 from xuejiao.audit.models import AuditEntry
@@ -42,3 +43,15 @@ def test_one_person_is_linked_to_one_login_only(personas, tree, client_for):
     personas["street_operator"].refresh_from_db()
     assert personas["street_operator"].person is None
     assert "zhengfei_operator" in response.content.decode()
+
+
+@pytest.mark.parametrize("value", ["abc", "-1", "99999999999999999999999", "1 OR 1=1"])
+def test_a_person_that_is_not_a_row_id_is_refused_with_a_message(value, personas, client_for):
+    operator = personas["zhengfei_operator"]
+    response = client_for("erqi_admin").post(
+        reverse("accounts:link_person", args=[operator.pk]), {"person": value}, follow=True
+    )
+    assert response.status_code == 200
+    assert "请从列表中选择人员" in response.content.decode()
+    operator.refresh_from_db()
+    assert operator.person is None

@@ -15,6 +15,7 @@ from django.views.decorators.http import require_POST
 
 from xuejiao.audit.models import AuditEntry
 from xuejiao.core.errors import ServiceError
+from xuejiao.core.formfields import parse_id
 from xuejiao.core.pagination import paginate
 from xuejiao.orgs.models import Organization, Person
 from xuejiao.orgs.scope import PATH_END
@@ -259,11 +260,14 @@ def link_person(request, pk):
     user = _manageable_user_or_403(request.user, pk)
     person = None
     if request.POST.get("person"):
+        person_id = parse_id(request.POST["person"])
         person = (
             manage_scope(request.user)
             .filter(Person.objects.select_related("organization"))
-            .filter(pk=request.POST["person"])
+            .filter(pk=person_id)
             .first()
+            if person_id is not None
+            else None
         )
         if person is None:
             messages.error(request, _("Choose the person from the list."))
