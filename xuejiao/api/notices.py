@@ -57,7 +57,7 @@ def list_notices(request, filters: Query[NoticeFilters]):
     return {"count": queryset.count(), "unread": unread.count(), "items": page}
 
 
-@router.post("/read", response=answers(ReadOut, 400), summary="Mark notices read (some, or all)")
+@router.post("/read", response=answers(ReadOut, 400, 403), summary="Mark notices read (some, or all)")
 def read_notices(request, payload: ReadIn):
     if not payload.all and not payload.ids:
         raise ServiceError(_("Name the notices to mark read, or mark them all."))
