@@ -26,8 +26,8 @@ _ANCESTOR_RECORDING_ROLES = RECORDING_ROLES - REVIEWING_ROLES
 def recorders_of(organization):
     """The active users who record for the unit: any recording role held on the unit itself,
     or an operator's role held on an ancestor over its subtree."""
-    ancestors = [organization.path[:end] for end in range(1, len(organization.path))]
-    ancestors = [path for path in ancestors if path]
+    path, step = organization.path, organization.steplen
+    ancestors = [path[:end] for end in range(step, len(path), step)]
     held = RoleAssignment.objects.filter(
         Q(organization=organization, role__in=RECORDING_ROLES)
         | Q(

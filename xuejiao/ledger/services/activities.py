@@ -247,24 +247,17 @@ def _transition(actor, activity, step, request, **extra):
             **transition_entry(before, to, extra, step_labels()[step], current.title),
         )
         _refresh(current, current.campaign)
-        if step in _TOLD_TO_UNIT:
+        if step in ("verify", "return"):
             _tell_unit(actor, current, step)
     return current
 
 
-def _told_to_unit() -> dict:
-    return {
-        "verify": (NoticeKind.RECORD_VERIFIED, _("Record verified: %(title)s")),
-        "return": (NoticeKind.RECORD_RETURNED, _("Record returned: %(title)s")),
-    }
-
-
-_TOLD_TO_UNIT = ("verify", "return")
-
-
 def _tell_unit(actor, activity: Activity, step: str) -> None:
     """The unit's recorders hear of the review (after commit), the reviewer excepted."""
-    kind, title = _told_to_unit()[step]
+    if step == "verify":
+        kind, title = NoticeKind.RECORD_VERIFIED, _("Record verified: %(title)s")
+    else:
+        kind, title = NoticeKind.RECORD_RETURNED, _("Record returned: %(title)s")
     notify(
         recorders_of(activity.organization).exclude(pk=actor.pk),
         kind=kind,

@@ -4,8 +4,10 @@ import pytest
 from django.db import transaction
 from django.urls import reverse
 
+from xuejiao.accounts.models import RoleAssignment, User
 from xuejiao.campaigns import services as campaign_services
 from xuejiao.core.errors import PermissionDenied, ServiceError
+from xuejiao.core.roles import Role
 from xuejiao.ledger import services as ledger_services
 from xuejiao.notify.models import Notice, NoticeKind
 from xuejiao.notify.services import notify, recorders_of
@@ -26,6 +28,16 @@ def test_the_recorders_of_a_unit_are_its_own_and_the_operators_above_it(personas
     assert list(recorders_of(tree.zhongyuan_street).values_list("username", flat=True)) == [
         "linshan_operator"
     ]
+
+
+def test_an_operator_above_without_the_subtree_or_inactive_is_not_a_recorder(personas, tree):
+    street = User.objects.create_user("renhe_only", password="x", home_organization=tree.renhe)
+    RoleAssignment.objects.create(
+        user=street, role=Role.OPERATOR, organization=tree.renhe, include_subtree=False
+    )
+    User.objects.filter(username="street_operator").update(is_active=False)
+    assert list(recorders_of(tree.zhengfei).values_list("username", flat=True)) == ["zhengfei_operator"]
+    assert list(recorders_of(tree.renhe).values_list("username", flat=True)) == ["renhe_only"]
 
 
 def test_a_returned_record_tells_the_units_operators_once(
