@@ -10,6 +10,7 @@ urlpatterns = [
     path("ledger/", include("xuejiao.ledger.urls")),
     path("campaigns/", include("xuejiao.campaigns.urls")),
     path("sheets/", include("xuejiao.sheets.urls")),
+    path("notices/", include("xuejiao.notify.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("api/v1/", api.urls),
 ]

@@ -22,10 +22,11 @@ api = NinjaAPI(
 errors.install(api)
 
 
-from . import activities, campaigns, imports, me, orgs  # noqa: E402
+from . import activities, campaigns, imports, me, notices, orgs  # noqa: E402
 
 api.add_router("/", me.router)
 api.add_router("/orgs", orgs.router)
 api.add_router("/activities", activities.router)
 api.add_router("/campaigns", campaigns.router)
 api.add_router("/imports", imports.router)
+api.add_router("/notices", notices.router)

@@ -9,6 +9,7 @@ from pathlib import PurePosixPath
 from django.conf import settings
 from django.db import transaction
 from django.template.defaultfilters import filesizeformat
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -18,6 +19,8 @@ from xuejiao.audit.models import AuditAction
 from xuejiao.core import uploads
 from xuejiao.core.errors import PermissionDenied, ServiceError
 from xuejiao.core.storage import private_storage
+from xuejiao.notify.models import NoticeKind
+from xuejiao.notify.services import notify, recorders_of
 from xuejiao.orgs.permissions import can_record, can_review
 
 from .completion import rebuild_action, refresh_organization
@@ -496,7 +499,22 @@ def review_document(
             changes={"status": [before, current.status], "note": current.review_note},
         )
         refresh_organization(current.organization, current.action.campaign)
+        _tell_unit_of_review(actor, current)
     return current
+
+
+def _tell_unit_of_review(actor, document: ActionDocument) -> None:
+    """The unit's recorders hear of the decision (after commit), the reviewer excepted."""
+    accepted = document.status == DocumentStatus.ACCEPTED
+    notify(
+        recorders_of(document.organization).exclude(pk=actor.pk),
+        kind=NoticeKind.DOCUMENT_ACCEPTED if accepted else NoticeKind.DOCUMENT_RETURNED,
+        title=(_("Document accepted: %(title)s") if accepted else _("Document returned: %(title)s"))
+        % {"title": document.title},
+        body=document.review_note,
+        url=reverse("campaigns:checklist", args=[document.action.campaign_id, document.organization_id]),
+        organization=document.organization,
+    )
 
 
 def withdraw_document(*, actor, document: ActionDocument, request=None) -> None:

@@ -1,10 +1,13 @@
 """Navigation shown to the user: only what their roles allow."""
 
+from functools import cache
+
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from xuejiao.accounts.permissions import can_manage_users
 from xuejiao.core.roles import RANK, Role
+from xuejiao.notify.queries import unread_count
 
 # (url name, label, icon, who sees it)
 NAV_ITEMS = [
@@ -47,3 +50,13 @@ def scope_label(user) -> str:
         return ""
     role, path, _subtree = best
     return f"{user.assignment_org_name(path)} · {Role(role).label}"
+
+
+def notices(request):
+    """The unread count of the bell in the top bar: one query, only on pages that show it."""
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
+        return {}
+    # A callable the template calls when it first needs the figure; cached, so the bell's
+    # several mentions of it cost one query, and a page without the bell none.
+    return {"unread_notices": cache(lambda: unread_count(user))}

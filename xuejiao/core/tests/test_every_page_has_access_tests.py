@@ -28,7 +28,7 @@ def page_names(namespace: str) -> set[str]:
     return {f"{namespace}:{name}" for name in resolver.reverse_dict if isinstance(name, str)}
 
 
-@pytest.mark.parametrize("namespace", ["campaigns", "ledger", "sheets"])
+@pytest.mark.parametrize("namespace", ["campaigns", "ledger", "notify", "sheets"])
 def test_every_page_is_named_in_the_apps_tests(namespace):
     tests = "".join(
         path.read_text(encoding="utf-8") for path in (APPS / namespace / "tests").glob("test_*.py")

@@ -21,13 +21,14 @@ LAYERS = {
     "audit": 1,  # the audit log, written by every app
     "orgs": 2,  # the organisation tree, people, the scope rule
     "accounts": 3,  # users, role assignments, tokens
-    "campaigns": 4,  # campaigns, required actions, completion and its record sources
-    "ledger": 5,  # activity records (a source of completion)
-    "sheets": 6,  # spreadsheet import and export of the domain apps
-    "api": 7,
-    "home": 7,  # the site shell: home page and navigation
-    "demo": 7,
-    "ops": 7,  # backup and restore of the database and the stored files
+    "notify": 4,  # in-app notices, written by the domain apps after commit
+    "campaigns": 5,  # campaigns, required actions, completion and its record sources
+    "ledger": 6,  # activity records (a source of completion)
+    "sheets": 7,  # spreadsheet import and export of the domain apps
+    "api": 8,
+    "home": 8,  # the site shell: home page and navigation
+    "demo": 8,
+    "ops": 8,  # backup and restore of the database and the stored files
 }
 
 

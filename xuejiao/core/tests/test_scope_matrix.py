@@ -22,8 +22,10 @@ from xuejiao.accounts.models import ApiToken, RoleAssignment, User
 from xuejiao.accounts.services import create_api_token
 from xuejiao.audit.models import AuditEntry
 from xuejiao.core.roles import Role
+from xuejiao.notify.models import Notice, NoticeKind
 from xuejiao.orgs import services as org_services
 from xuejiao.orgs.models import Organization, Person
+from xuejiao.orgs.scope import scope_for
 
 ORGS = [
     "city",
@@ -405,6 +407,8 @@ OPEN_PAGES = {
     "API me": "/api/v1/me",
     "API organisations": "/api/v1/orgs",
     "API organisations with q": "/api/v1/orgs?q=zz",
+    "notices": reverse("notify:notices"),
+    "API notices": "/api/v1/notices",
 }
 
 
@@ -426,6 +430,33 @@ def test_a_user_can_revoke_only_their_own_api_tokens(persona, personas, client_f
     assert revoked == {persona}
 
 
+@pytest.mark.parametrize("persona", PERSONA_NAMES)
+def test_a_user_opens_only_their_own_notices_and_reads_only_those_in_scope(
+    persona, tree, personas, client_for
+):
+    # Each persona has a notice about 郑飞社区: it is listed and opens only for its recipient,
+    # and only while 郑飞社区 is in the recipient's scope; another user's notice is 404.
+    notices = {
+        name: Notice.objects.create(
+            recipient=user,
+            kind=NoticeKind.RECORD_RETURNED,
+            title=f"给{name}",
+            url="/",
+            organization=tree.zhengfei,
+        )
+        for name, user in personas.items()
+    }
+    client = client_for(persona)
+    urls = {name: reverse("notify:notice_open", args=[notice.pk]) for name, notice in notices.items()}
+    sees_zhengfei = scope_for(personas[persona]).covers(tree.zhengfei)
+    expected = {name: (302 if sees_zhengfei else 404) if name == persona else 404 for name in personas}
+    assert statuses(client, "get", urls) == expected
+    listed = client.get(reverse("notify:notices")).content.decode()
+    assert (f"给{persona}" in listed) == sees_zhengfei
+    assert not any(f"给{name}" in listed for name in personas if name != persona)
+    assert client.post(reverse("notify:notice_read_all")).status_code == 302
+
+
 def test_anonymous_visitors_are_sent_to_the_login_page_or_get_401_from_the_api(tree, personas, client):
     org = tree.erqi
     pages = [
@@ -441,12 +472,14 @@ def test_anonymous_visitors_are_sent_to_the_login_page_or_get_401_from_the_api(t
         reverse("accounts:users"),
         reverse("accounts:audit"),
         reverse("accounts:profile"),
+        reverse("notify:notices"),
+        reverse("notify:notice_open", args=[1]),
     ]
     for url in pages:
         response = client.get(url)
         assert response.status_code == 302, url
         assert response["Location"].startswith(reverse("accounts:login")), url
-    for url in ["/api/v1/me", "/api/v1/orgs", f"/api/v1/orgs/{org.pk}"]:
+    for url in ["/api/v1/me", "/api/v1/orgs", f"/api/v1/orgs/{org.pk}", "/api/v1/notices"]:
         assert client.get(url).status_code == 401, url
     assert client.get(reverse("accounts:login")).status_code == 200
     assert client.get(reverse("core:healthz")).status_code == 200
@@ -485,6 +518,9 @@ COVERED_PAGES = {
     "accounts:link_person": "USER_PAGES",
     "accounts:revoke": "revoke test",
     "accounts:audit": "MANAGER_PAGES, audit rows",
+    "notify:notices": "OPEN_PAGES, notice test",
+    "notify:notice_open": "notice test, anonymous test",
+    "notify:notice_read_all": "notice test",
 }
 COVERED_API_PATHS = {"/api/v1/me", "/api/v1/orgs", "/api/v1/orgs/{org_id}"}
 
@@ -492,7 +528,7 @@ COVERED_API_PATHS = {"/api/v1/me", "/api/v1/orgs", "/api/v1/orgs/{org_id}"}
 def test_every_page_of_the_core_orgs_and_accounts_apps_is_in_the_matrix():
     resolver = get_resolver()
     names = set()
-    for namespace in ("core", "home", "orgs", "accounts"):
+    for namespace in ("core", "home", "orgs", "accounts", "notify"):
         _prefix, app_resolver = resolver.namespace_dict[namespace]
         names |= {f"{namespace}:{name}" for name in app_resolver.reverse_dict if isinstance(name, str)}
     assert names == set(COVERED_PAGES)

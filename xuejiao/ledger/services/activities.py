@@ -2,12 +2,15 @@
 record, and the completion figures moved in the same transaction."""
 
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from xuejiao.audit import services as audit
 from xuejiao.audit.models import AuditAction
 from xuejiao.core.errors import PermissionDenied, ServiceError, StaleRecord
+from xuejiao.notify.models import NoticeKind
+from xuejiao.notify.services import notify, recorders_of
 from xuejiao.orgs.permissions import can_record
 
 from ..completion import announce_changes
@@ -244,7 +247,25 @@ def _transition(actor, activity, step, request, **extra):
             **transition_entry(before, to, extra, step_labels()[step], current.title),
         )
         _refresh(current, current.campaign)
+        if step in ("verify", "return"):
+            _tell_unit(actor, current, step)
     return current
+
+
+def _tell_unit(actor, activity: Activity, step: str) -> None:
+    """The unit's recorders hear of the review (after commit), the reviewer excepted."""
+    if step == "verify":
+        kind, title = NoticeKind.RECORD_VERIFIED, _("Record verified: %(title)s")
+    else:
+        kind, title = NoticeKind.RECORD_RETURNED, _("Record returned: %(title)s")
+    notify(
+        recorders_of(activity.organization).exclude(pk=actor.pk),
+        kind=kind,
+        title=title % {"title": activity.title},
+        body=activity.return_reason if step == "return" else "",
+        url=reverse("ledger:activity_detail", args=[activity.pk]),
+        organization=activity.organization,
+    )
 
 
 def submit_activity(*, actor, activity, request=None) -> Activity:

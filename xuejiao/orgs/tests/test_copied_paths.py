@@ -28,6 +28,7 @@ from xuejiao.ledger.models import (
     MaterialAssignment,
     Reflection,
 )
+from xuejiao.notify.models import Notice, NoticeKind
 from xuejiao.orgs import copied_paths, services
 from xuejiao.orgs.models import Category, Organization, Person
 from xuejiao.sheets.models import ImportJob
@@ -99,6 +100,13 @@ def world(tree, personas):
         organization=tree.zhengfei_branch, spec="activities", original_name="台账.xlsx", uploaded_by=admin
     )
     User.objects.create_user(username="branch_secretary", home_organization=tree.zhengfei_branch)
+    Notice.objects.create(
+        recipient=admin,
+        kind=NoticeKind.RECORD_RETURNED,
+        title="退回",
+        url="/",
+        organization=tree.zhengfei_branch,
+    )
     return tree
 
 
