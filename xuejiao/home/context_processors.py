@@ -34,8 +34,13 @@ def navigation(request):
         if who != "managers" or managers
     ]
     # The item whose address is the longest prefix of this page's is the current one
-    # (/orgs/people/ is "People", not "Organisations").
-    matching = [item for item in items if request.path.startswith(item["url"])]
+    # (/orgs/people/ is "People", not "Organisations"). The home page's address, "/", is a
+    # prefix of every page: it is current on itself only (the notices are not "Home").
+    matching = [
+        item
+        for item in items
+        if request.path == item["url"] or (item["url"] != "/" and request.path.startswith(item["url"]))
+    ]
     if matching:
         max(matching, key=lambda item: len(item["url"]))["active"] = True
     return {"nav_items": items, "current_scope_label": scope_label(user)}
