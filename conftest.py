@@ -1,12 +1,15 @@
 """Shared fixtures: a small organisation tree and the personas of docs/architecture.md."""
 
 from dataclasses import dataclass
+from datetime import date
 
 import pytest
 from django.test import Client
 
 from xuejiao.accounts.models import RoleAssignment, User
+from xuejiao.campaigns import services as campaign_services
 from xuejiao.core.roles import Role
+from xuejiao.ledger.models import ActivityKind
 from xuejiao.orgs.models import Category, Kind, Organization, Person, System
 
 pytest_plugins = ["xuejiao.core.tests.browser"]
@@ -118,3 +121,26 @@ def client_for(personas):
         return client
 
     return make
+
+
+@pytest.fixture
+def campaign(personas, tree):
+    """The city's campaign with one required action: a theme day of every community, with
+    the first agenda item, by 2021-06-30. A test module may define its own."""
+    campaign = campaign_services.create_campaign(
+        actor=personas["city_admin"],
+        root=tree.city,
+        name="党史学习教育",
+        starts_on=date(2021, 3, 1),
+        ends_on=date(2021, 12, 31),
+    )
+    campaign_services.save_action(
+        actor=personas["city_admin"],
+        campaign=campaign,
+        title="主题党日",
+        categories=[Category.COMMUNITY],
+        activity_kinds=[ActivityKind.THEME_DAY],
+        require_first_agenda=True,
+        due_date=date(2021, 6, 30),
+    )
+    return campaign

@@ -8,7 +8,7 @@ from xuejiao.ledger import services as ledger
 from xuejiao.ledger.models import Activity, ActivityKind, ActivityStatus, Mode
 
 from .helpers import import_file
-from .test_activities_sheet import activity_row, campaign, ledger_file, local  # noqa: F401  (fixture)
+from .test_activities_sheet import activity_row, ledger_file, local
 
 # Set by the database or the clock, or naming the record: never equal between two records.
 UNCOMPARED = {"id", "external_key", "created_at", "updated_at", "submitted_at"}
