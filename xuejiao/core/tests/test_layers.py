@@ -24,11 +24,12 @@ LAYERS = {
     "notify": 4,  # in-app notices, written by the domain apps after commit
     "campaigns": 5,  # campaigns, required actions, completion and its record sources
     "ledger": 6,  # activity records (a source of completion)
-    "sheets": 7,  # spreadsheet import and export of the domain apps
-    "api": 8,
-    "home": 8,  # the site shell: home page and navigation
-    "demo": 8,
-    "ops": 8,  # backup and restore of the database and the stored files
+    # 7: the modules built on the ledger (lectures, supervision); 8: those that link to them
+    "sheets": 9,  # spreadsheet import and export of the domain apps
+    "api": 10,
+    "home": 10,  # the site shell: home page and navigation
+    "demo": 10,
+    "ops": 10,  # backup and restore of the database and the stored files
 }
 
 
